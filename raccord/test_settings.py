@@ -1,0 +1,14 @@
+"""Settings for the test suite: the dev profile with in-memory mail and a throwaway var/ dir."""
+
+import os
+import tempfile
+
+os.environ["RACCORD_ENV"] = "test"
+os.environ.setdefault("RACCORD_VAR_DIR", tempfile.mkdtemp(prefix="raccord-test-var-"))
+
+from raccord.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Raccord — administration")
+admin.site.site_title = _("Raccord")
+
+urlpatterns = [
+    path("", include("raccord.core.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("profil/", include("raccord.accounts.urls")),
+    path("lieux/", include("raccord.places.urls")),
+    path("gestionnaires/", include("raccord.operators.urls")),
+    path("admin/", admin.site.urls),
+]
