@@ -182,6 +182,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "raccord.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "raccord.accounts.allauth_forms.SignupForm",
+    "login": "raccord.accounts.allauth_forms.LoginForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Raccord"
 
@@ -196,12 +200,13 @@ USE_TZ = True
 # --- Static files and uploads -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "raccord" / "static"]
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("RACCORD_MEDIA_ROOT", VAR_DIR / "media"))
-# Uploads are never served from the web root: MEDIA_URL is unused, files go through views that
-# check permissions.
-MEDIA_URL = None
+# Uploads are never served from the web root: no URL pattern serves MEDIA_URL; files go through
+# views that check permissions.
+MEDIA_URL = "/nonpublic/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -221,7 +226,7 @@ if _storage_backend == "s3":
 elif _storage_backend == "filesystem":
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/nonpublic/"},
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
 else:
     raise ImproperlyConfigured("RACCORD_STORAGE must be 'filesystem' or 's3'.")

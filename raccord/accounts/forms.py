@@ -71,3 +71,4 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_siret(self) -> str:
         return compact_identifier(self.cleaned_data["siret"])
+
