@@ -4,11 +4,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup lint typecheck bench clean-var
+.PHONY: run test setup setup-env lint bench clean-var
 
 $(STAMP): pyproject.toml
 	sh scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
 	@touch $(STAMP)
+
+setup-env: $(STAMP)
 
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput

@@ -6,7 +6,7 @@ import tempfile
 os.environ["RACCORD_ENV"] = "test"
 os.environ.setdefault("RACCORD_VAR_DIR", tempfile.mkdtemp(prefix="raccord-test-var-"))
 
-from raccord.settings import *  # noqa: E402,F403
+from raccord.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

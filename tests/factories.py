@@ -57,7 +57,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     siret = "90123456700013"
     legal_form = "SARL"
     office_street = "17 allée Diderot"
-    office_commune = factory.LazyFunction(lambda: Commune.objects.filter(postal_code="56000").first())
+    office_commune = factory.LazyFunction(
+        lambda: Commune.objects.filter(postal_code="56000").first()
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -72,7 +74,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.LazyFunction(password_hash)
 
     @factory.post_generation
-    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 

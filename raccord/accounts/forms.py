@@ -71,4 +71,3 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_siret(self) -> str:
         return compact_identifier(self.cleaned_data["siret"])
-

@@ -24,9 +24,7 @@ class StaffMfaRequiredMiddleware:
             and user.is_authenticated
             and (getattr(user, "is_operator_staff", False) or user.is_superuser)
             and not request.path.startswith(ALLOWED_PREFIXES)
-            and not Authenticator.objects.filter(
-                user=user, type=Authenticator.Type.TOTP
-            ).exists()
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             messages.warning(
                 request,

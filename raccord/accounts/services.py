@@ -36,7 +36,9 @@ def profile_update(
             if locked.role == User.Role.INSTALLER
             else Organisation.Kind.PRODUCER
         )
-        values = {field: organisation[field] for field in ORGANISATION_FIELDS if field in organisation}
+        values = {
+            field: organisation[field] for field in ORGANISATION_FIELDS if field in organisation
+        }
         if locked.organisation_id:
             Organisation.objects.filter(pk=locked.organisation_id).update(**values)
         else:

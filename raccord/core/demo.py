@@ -32,9 +32,17 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = (
     DemoAccount("producteur@demo.raccord.test", User.Role.PRIVATE, "producteur particulier"),
-    DemoAccount("installateur@demo.raccord.test", User.Role.INSTALLER, "installateur (Soleil Pose)"),
-    DemoAccount("instruction@demo.raccord.test", User.Role.INSTRUCTOR, "chargé de raccordement (guichet P4E)"),
-    DemoAccount("admin@demo.raccord.test", User.Role.OPERATOR_ADMIN, "administrateur du gestionnaire"),
+    DemoAccount(
+        "installateur@demo.raccord.test", User.Role.INSTALLER, "installateur (Soleil Pose)"
+    ),
+    DemoAccount(
+        "instruction@demo.raccord.test",
+        User.Role.INSTRUCTOR,
+        "chargé de raccordement (guichet P4E)",
+    ),
+    DemoAccount(
+        "admin@demo.raccord.test", User.Role.OPERATOR_ADMIN, "administrateur du gestionnaire"
+    ),
 )
 
 

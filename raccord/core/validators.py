@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError as _E
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as _E
 from stdnum.fr import siren, siret
 
 

@@ -56,7 +56,9 @@ class CommuneField(forms.Field):
     def to_python(self, value: Any) -> Commune | None:
         commune_id, text = value if isinstance(value, tuple) else (value, "")
         if commune_id:
-            commune = Commune.objects.filter(pk=commune_id).first() if str(commune_id).isdigit() else None
+            commune = (
+                Commune.objects.filter(pk=commune_id).first() if str(commune_id).isdigit() else None
+            )
             # The id wins only if the visible text still names it (the person may have retyped).
             if commune is not None and (not text or text.strip() == commune.label):
                 return commune

@@ -28,7 +28,7 @@ class Department(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
+        return f"{self.code} - {self.name}"
 
 
 class Commune(models.Model):

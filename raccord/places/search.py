@@ -12,7 +12,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from raccord.places.models import Commune
 
-_SEPARATORS = re.compile(r"[\s\-'’`.,/()]+")
+_SEPARATORS = re.compile(r"[\s\-'\u2019`.,/()]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _PREFIX_END = "\x7f"  # above every character of a normalised name (ASCII lowercase, space)
 
@@ -58,7 +58,9 @@ def search_communes(query: str, *, limit: int = 10) -> list[Commune]:
     if postal_hint:
         qs = _prefix(qs, "postal_code", postal_hint)
     qs = qs.annotate(
-        exact=Case(When(search_name=name, then=Value(1)), default=Value(0), output_field=IntegerField())
+        exact=Case(
+            When(search_name=name, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
     ).order_by("-exact", "-population", "name", "postal_code")
     return list(qs[:limit])
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from raccord.rules.errors import RulesError
 
@@ -105,7 +106,7 @@ class ParameterSet:
             by_key.setdefault(p.key, []).append(p)
         for group in by_key.values():
             ordered = sorted(group, key=lambda p: p.valid_from)
-            for a, b in zip(ordered, ordered[1:], strict=False):
+            for a, b in pairwise(ordered):
                 if a.valid_until is None or a.valid_until >= b.valid_from:
                     found.append((a, b))
         return found

@@ -1,4 +1,4 @@
-"""Sign-up with an e-mail activation code (seed cacsi-mode-operatoire, "Etape 2 : Créer un compte")."""
+"""Sign-up with an e-mail activation code (seed cacsi-mode-operatoire, "Etape 2")."""
 
 from __future__ import annotations
 
@@ -112,7 +112,11 @@ def test_given_registered_email_then_signup_says_so_at_the_field_and_keeps_the_o
 
 @pytest.mark.parametrize(
     ("password", "fragment"),
-    [("court1", "trop court"), ("azertyuiop", "trop courant"), ("1234567890123", "entièrement numérique")],
+    [
+        ("court1", "trop court"),
+        ("azertyuiop", "trop courant"),
+        ("1234567890123", "entièrement numérique"),
+    ],
 )
 def test_given_weak_password_then_french_message_at_the_password_field(client, password, fragment):
     response = client.post(

@@ -47,7 +47,9 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
 
     if not Commune.objects.exists():  # a transactional test before this one flushed them
         places_load()
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url)
+    context = browser.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server.url
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -56,9 +56,7 @@ def test_admin_edits_the_operator_identity_and_the_header_shows_it(client):
         "desks-MIN_NUM_FORMS": "0",
         "desks-MAX_NUM_FORMS": "1000",
     }
-    response = client.post(
-        reverse("admin:operators_operator_change", args=[operator.pk]), data
-    )
+    response = client.post(reverse("admin:operators_operator_change", args=[operator.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     home = client.get(reverse("core:home")).content.decode()
     assert "Électricité de Strasbourg Réseaux" in home
@@ -142,7 +140,9 @@ def test_demo_data_creates_the_four_accounts_once(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "producteur@demo.raccord.test" in out
-    roles = set(User.objects.filter(email__endswith="@demo.raccord.test").values_list("role", flat=True))
+    roles = set(
+        User.objects.filter(email__endswith="@demo.raccord.test").values_list("role", flat=True)
+    )
     assert roles == {"private", "installer", "instructor", "operator_admin"}
     assert User.objects.filter(email__endswith="@demo.raccord.test").count() == 4
     assert Operator.objects.get().is_default

@@ -11,7 +11,7 @@ class Command(BaseCommand):
             accounts = demo_seed()
         except DemoRefused as error:
             raise CommandError(str(error)) from error
-        self.stdout.write("Demo accounts (password: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for account in accounts:
             self.stdout.write(f"  {account.email:34} {account.description}")
         self.stdout.write(
