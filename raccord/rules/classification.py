@@ -1,0 +1,442 @@
+"""Which path a request follows, and the consequences of its powers (Avenant §3.1, §3.3).
+
+Entry points:
+
+* :func:`orientation_route`: the portal's orientation step (service type, usage, power bucket).
+* :func:`validate_request`: refuses impossible input with :class:`RulesError`.
+* :func:`classify_request`: CACSI, small producer (≤ 36 kVA), BT 36-250 kVA (CRD and Avenant
+  L342-6) or not handled online, with the reason in French.
+* :func:`connection_works`: §3.3 branch only / branch + extension / ≥ 120 kVA extension.
+* :func:`export_limitation`: §3.1 dynamic export limitation (bridage dynamique).
+
+Powers compared with the thresholds (all from the :class:`ParameterSet`):
+
+* CACSI: the installed power (nothing is injected, ``threshold.cacsi_max_kva``);
+* a producer that injects: ``Pracc_inj`` (≤ 36 kVA small producer, ≤ 250 kVA BT, above: HTA);
+  a withdrawal above ``threshold.bt_max_kva`` also leaves the BT path;
+* §3.3: the largest of ``Pracc_inj`` and a *new* ``Pracc_sout`` (an existing withdrawal
+  connection is not rebuilt).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from raccord.rules.errors import RulesError
+from raccord.rules.inputs import (
+    ZERO,
+    ConnectionRequest,
+    InjectionOption,
+    Phases,
+    PowerBucket,
+    ServiceType,
+    Usage,
+    Withdrawal,
+)
+from raccord.rules.parameters import ParameterSet
+from raccord.rules.technical_values import TechnicalValues, technical_values
+
+
+class Route(StrEnum):
+    """Where the orientation step sends the requester."""
+
+    CACSI_ELIGIBLE = "cacsi_ou_petit_producteur"
+    BT_36_250 = "bt_36_250"
+    NOT_ONLINE = "hors_ligne"
+
+
+class Path(StrEnum):
+    """The procedure a complete request follows."""
+
+    CACSI = "cacsi"
+    SMALL_PRODUCER = "petit_producteur"
+    BT_36_250 = "bt_36_250"
+    NOT_ONLINE = "hors_ligne"
+
+
+@dataclass(frozen=True, slots=True)
+class OrientationRoute:
+    route: Route
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The path, why (French), the power compared with the thresholds and the input field that
+    decided it (so that a form can point at it)."""
+
+    path: Path
+    reason: str
+    power_kva: Decimal
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionWorks:
+    """§3.3 variant: 1 branch only (< 120 kVA), 2 branch + extension (< 120), 3 ≥ 120 kVA."""
+
+    variant: int
+    extension: bool
+    power_kva: Decimal
+    power_label: str
+    needs_confirmation: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLimitation:
+    """§3.1: is a dynamic export limitation required, and the limit it must hold."""
+
+    required: bool
+    pracc_inj_kva: Decimal
+    max_apparent_kva: Decimal
+    tolerance_ratio: Decimal
+    window_seconds: int
+    reason: str
+
+
+_SERVICE_LABELS = {
+    ServiceType.NEW_CONNECTION: "nouveau raccordement",
+    ServiceType.POWER_INCREASE: "augmentation de puissance",
+    ServiceType.MODIFICATION: "modification de raccordement",
+}
+
+
+def orientation_route(
+    *, service_type: ServiceType, usage: Usage, bucket: PowerBucket
+) -> OrientationRoute:
+    """Route the portal's orientation answers (CACSI guide « Demande de prestation »).
+
+    Consumption only, or a maximum power above 250 kVA (HTA), are not offered online; ≤ 36 kVA
+    leads to the CACSI / small-producer form, 36-250 kVA to the CRD/Avenant L342-6 form.
+    """
+    service = _SERVICE_LABELS[service_type]
+    if usage is Usage.CONSUMPTION_ONLY:
+        return OrientationRoute(
+            Route.NOT_ONLINE,
+            f"Demande de {service!s} en consommation seule : ce portail traite les installations "
+            "de production. Adressez votre demande de raccordement en consommation à votre "
+            "gestionnaire de réseau.",
+        )
+    if bucket is PowerBucket.ABOVE_250:
+        return OrientationRoute(
+            Route.NOT_ONLINE,
+            f"Demande de {service!s} de plus de 250 kVA : raccordement en HTA, pas encore proposé "
+            "en ligne. Contactez l'accueil raccordement producteurs de votre région.",
+        )
+    if bucket is PowerBucket.UP_TO_36:
+        return OrientationRoute(
+            Route.CACSI_ELIGIBLE,
+            f"Demande de {service!s} jusqu'à 36 kVA : formulaire en ligne. Choisissez "
+            "« Autoconsommation totale » pour une convention d'autoconsommation sans injection "
+            "(CACSI), ou l'injection totale ou du surplus.",
+        )
+    return OrientationRoute(
+        Route.BT_36_250,
+        f"Demande de {service!s} entre 36 et 250 kVA en basse tension : formulaire en ligne ; "
+        "le gestionnaire de réseau établira la Convention de Raccordement Directe "
+        "(et son Avenant L342-6 si vous réalisez une partie des travaux).",
+    )
+
+
+def _kva(value: Decimal) -> str:
+    return str(value).replace(".", ",") + " kVA"
+
+
+def _check_power(field: str, label: str, value: Decimal) -> None:
+    if not value.is_finite():
+        raise RulesError(field, f"La {label!s} n'est pas un nombre.")
+    if value < ZERO:
+        raise RulesError(field, f"La {label!s} ne peut pas être négative ({_kva(value)!s}).")
+
+
+def _path_power(request: ConnectionRequest) -> tuple[str, Decimal]:
+    if request.injection_option is InjectionOption.NONE:
+        return "installed_power_kva", request.installed_power_kva
+    return "pracc_inj_kva", request.pracc_inj_kva
+
+
+def validate_request(request: ConnectionRequest, tv: TechnicalValues) -> None:
+    """Refuse impossible input (CACSI guide « Précisions techniques »; Avenant §3.1).
+
+    Negative powers, ``Pracc_inj`` above the installed power (it may be lower: then §3.1
+    export limitation), injection powers inconsistent with the injection option, a withdrawal
+    power without withdrawal connection, a per-phase split that does not add up to the
+    installed power within ``phases.split_tolerance_kva``, several phases in single phase,
+    a power above the limit of the declared power bucket. Raises :class:`RulesError`.
+    """
+    r = request
+    _check_power(
+        "installed_power_kva", "puissance maximale de l'installation", r.installed_power_kva
+    )
+    _check_power("pracc_inj_kva", "puissance de raccordement en injection", r.pracc_inj_kva)
+    _check_power("pracc_sout_kva", "puissance de raccordement en soutirage", r.pracc_sout_kva)
+    if r.inverter_unit_kva is not None:
+        _check_power("inverter_unit_kva", "puissance unitaire des onduleurs", r.inverter_unit_kva)
+        if r.inverter_unit_kva == ZERO:
+            raise RulesError("inverter_unit_kva", "La puissance unitaire des onduleurs est nulle.")
+    if r.usage is not Usage.CONSUMPTION_ONLY and r.installed_power_kva == ZERO:
+        raise RulesError(
+            "installed_power_kva",
+            "La puissance maximale de l'installation de production doit être positive.",
+        )
+    if r.pracc_inj_kva > r.installed_power_kva:
+        raise RulesError(
+            "pracc_inj_kva",
+            f"La puissance de raccordement en injection ({_kva(r.pracc_inj_kva)!s}) ne peut pas "
+            f"dépasser la puissance installée ({_kva(r.installed_power_kva)!s}) ; elle peut être "
+            "inférieure, un bridage dynamique est alors obligatoire.",
+        )
+    if r.injection_option is InjectionOption.NONE:
+        if r.pracc_inj_kva != ZERO:
+            raise RulesError(
+                "pracc_inj_kva",
+                "En autoconsommation totale rien n'est injecté : la puissance de raccordement "
+                "en injection doit être nulle.",
+            )
+    elif r.usage is not Usage.CONSUMPTION_ONLY and r.pracc_inj_kva == ZERO:
+        raise RulesError(
+            "pracc_inj_kva",
+            "Avec injection totale ou du surplus, la puissance de raccordement en injection "
+            "doit être positive.",
+        )
+    if r.withdrawal is Withdrawal.NONE:
+        if r.pracc_sout_kva != ZERO:
+            raise RulesError(
+                "pracc_sout_kva",
+                "Une puissance de soutirage est indiquée sans raccordement en soutirage.",
+            )
+        if r.injection_option is InjectionOption.SURPLUS:
+            raise RulesError(
+                "withdrawal",
+                "L'injection du surplus suppose un raccordement en soutirage (nouveau ou "
+                "existant) qui alimente le site.",
+            )
+    elif r.pracc_sout_kva == ZERO:
+        raise RulesError(
+            "pracc_sout_kva",
+            "La puissance de raccordement en soutirage doit être positive.",
+        )
+    _validate_phases(r, tv)
+    if r.declared_bucket is not None and r.usage is not Usage.CONSUMPTION_ONLY:
+        field, power = _path_power(r)
+        if r.declared_bucket is PowerBucket.UP_TO_36:
+            limit = tv.cacsi_max_kva
+        elif r.declared_bucket is PowerBucket.FROM_36_TO_250:
+            limit = tv.bt_max_kva
+        else:
+            return
+        if power > limit:
+            raise RulesError(
+                field,
+                f"La puissance ({_kva(power)}) dépasse {_kva(limit)}, limite du parcours "
+                "choisi à l'orientation : reprenez l'orientation avec la bonne tranche de "
+                "puissance.",
+            )
+
+
+def _validate_phases(r: ConnectionRequest, tv: TechnicalValues) -> None:
+    split = r.phase_powers_kva
+    if not split:
+        return
+    for value in split:
+        _check_power("phase_powers_kva", "puissance d'une phase", value)
+    if r.phases is Phases.SINGLE:
+        if len(split) != 1:
+            raise RulesError(
+                "phase_powers_kva",
+                f"En monophasé, une seule phase est renseignée ({len(split)!s} indiquées).",
+            )
+    else:
+        if len(split) != 3:
+            raise RulesError(
+                "phase_powers_kva",
+                f"En triphasé, les trois phases sont renseignées ({len(split)!s} indiquées).",
+            )
+        if all(value == ZERO for value in split):
+            return  # CACSI guide: « en triphasé, saisissez 0 en puissance de chaque phase »
+    total = sum(split, ZERO)
+    if abs(total - r.installed_power_kva) > tv.split_tolerance_kva:
+        raise RulesError(
+            "phase_powers_kva",
+            f"La somme des puissances par phase ({_kva(total)!s}) ne correspond pas à la puissance "
+            f"maximale de l'installation ({_kva(r.installed_power_kva)!s}) à "
+            f"{_kva(tv.split_tolerance_kva)!s} près.",
+        )
+
+
+def classify_request(*, request: ConnectionRequest, params: ParameterSet) -> Classification:
+    """Path of a request (CACSI guide; Avenant title « entre 36 et 250 kVA »).
+
+    Validates the request first (:func:`validate_request`). Consumption only: not a production
+    request. Autoconsommation totale up to ``threshold.cacsi_max_kva`` installed: CACSI.
+    Injection: ``Pracc_inj`` up to 36 kVA small producer, up to ``threshold.bt_max_kva`` BT
+    36-250 kVA (CRD and Avenant L342-6), above: HTA, not handled online.
+    """
+    r = request
+    return classify_with(r, technical_values(params, on=r.reference_date))
+
+
+def classify_with(r: ConnectionRequest, tv: TechnicalValues) -> Classification:
+    """Path of a request (Avenant title, CACSI guide), parameters already resolved."""
+    validate_request(r, tv)
+    if r.usage is Usage.CONSUMPTION_ONLY:
+        return Classification(
+            Path.NOT_ONLINE,
+            "Consommation seule : ce n'est pas une demande de raccordement de production.",
+            r.pracc_sout_kva,
+            "usage",
+        )
+    if r.pracc_sout_kva > tv.bt_max_kva:
+        return Classification(
+            Path.NOT_ONLINE,
+            f"Soutirage de {_kva(r.pracc_sout_kva)!s}, au-delà de {_kva(tv.bt_max_kva)!s} : "
+            "raccordement en HTA, non traité en ligne.",
+            r.pracc_sout_kva,
+            "pracc_sout_kva",
+        )
+    if r.injection_option is InjectionOption.NONE:
+        p = r.installed_power_kva
+        if p <= tv.cacsi_max_kva:
+            return Classification(
+                Path.CACSI,
+                f"Autoconsommation totale sans injection, installation de {_kva(p)!s} "
+                f"(au plus {_kva(tv.cacsi_max_kva)!s}) : convention d'autoconsommation sans "
+                "injection (CACSI).",
+                p,
+                "installed_power_kva",
+            )
+        return Classification(
+            Path.NOT_ONLINE,
+            f"Autoconsommation totale d'une installation de {_kva(p)!s}, au-delà de "
+            f"{_kva(tv.cacsi_max_kva)!s} : pas de CACSI, étude particulière hors ligne.",
+            p,
+            "installed_power_kva",
+        )
+    p = r.pracc_inj_kva
+    option = "injection totale" if r.injection_option is InjectionOption.TOTAL else "surplus"
+    if p <= tv.cacsi_max_kva:
+        return Classification(
+            Path.SMALL_PRODUCER,
+            f"Injection ({option!s}) de {_kva(p)!s}, au plus {_kva(tv.cacsi_max_kva)!s} : "
+            "petit producteur, la convention sera établie plus tard.",
+            p,
+            "pracc_inj_kva",
+        )
+    if p <= tv.bt_max_kva:
+        return Classification(
+            Path.BT_36_250,
+            f"Injection ({option!s}) de {_kva(p)!s}, entre {_kva(tv.cacsi_max_kva)!s} et "
+            f"{_kva(tv.bt_max_kva)!s} en basse tension : Convention de Raccordement Directe "
+            "et, si le demandeur réalise une partie des travaux, Avenant L342-6.",
+            p,
+            "pracc_inj_kva",
+        )
+    return Classification(
+        Path.NOT_ONLINE,
+        f"Injection de {_kva(p)!s}, au-delà de {_kva(tv.bt_max_kva)!s} : raccordement en HTA, "
+        "non traité en ligne.",
+        p,
+        "pracc_inj_kva",
+    )
+
+
+def connection_works(
+    *, request: ConnectionRequest, extension_needed: bool | None, params: ParameterSet
+) -> ConnectionWorks:
+    """Avenant §3.3: branch only, branch + extension (< 120 kVA) or extension (≥ 120 kVA).
+
+    The power is the largest of ``Pracc_inj`` and a new ``Pracc_sout``. Under
+    ``threshold.extension_kva`` the need for an extension is the DSO's judgement
+    (``extension_needed``); unknown (``None``) means branch only, to be confirmed.
+    """
+    r = request
+    return connection_works_with(r, technical_values(params, on=r.reference_date), extension_needed)
+
+
+def connection_works_with(
+    r: ConnectionRequest, tv: TechnicalValues, extension_needed: bool | None
+) -> ConnectionWorks:
+    """Avenant §3.3 variant, parameters already resolved."""
+    counts_sout = r.withdrawal is Withdrawal.NEW
+    power = max(r.pracc_inj_kva, r.pracc_sout_kva) if counts_sout else r.pracc_inj_kva
+    label = "en injection et en soutirage" if counts_sout else "en injection"
+    if power >= tv.extension_kva:
+        return ConnectionWorks(
+            3,
+            True,
+            power,
+            label,
+            False,
+            f"Puissance de raccordement de {_kva(power)!s}, au moins {_kva(tv.extension_kva)!s} : "
+            "extension de réseau nécessaire (§ 3.3 variante 3).",
+        )
+    if extension_needed:
+        return ConnectionWorks(
+            2,
+            True,
+            power,
+            label,
+            False,
+            f"Puissance de raccordement de {_kva(power)!s}, moins de {_kva(tv.extension_kva)!s}, "
+            "et l'étude demande une extension de réseau (§ 3.3 variante 2).",
+        )
+    return ConnectionWorks(
+        1,
+        False,
+        power,
+        label,
+        extension_needed is None,
+        f"Puissance de raccordement de {_kva(power)!s}, moins de {_kva(tv.extension_kva)!s}, "
+        + (
+            "sans extension selon l'étude"
+            if extension_needed is False
+            else "extension non encore tranchée par l'étude : branchement seul par défaut"
+        )
+        + " (§ 3.3 variante 1).",
+    )
+
+
+def export_limitation(*, request: ConnectionRequest, params: ParameterSet) -> ExportLimitation:
+    """Avenant §3.1: dynamic limitation when P_installée is strictly above Pracc_inj.
+
+    The limiter must keep the apparent injected power within ``Pracc_inj x (1 +
+    export_limit.tolerance_ratio)`` on a sliding mean of ``export_limit.window_seconds``.
+    """
+    r = request
+    return export_limitation_with(r, technical_values(params, on=r.reference_date))
+
+
+def export_limitation_with(r: ConnectionRequest, tv: TechnicalValues) -> ExportLimitation:
+    """Avenant §3.1 export limitation, parameters already resolved."""
+    limit = r.pracc_inj_kva * (1 + tv.export_tolerance_ratio)
+    if r.injection_option is InjectionOption.NONE:
+        return ExportLimitation(
+            False,
+            r.pracc_inj_kva,
+            ZERO,
+            tv.export_tolerance_ratio,
+            tv.export_window_seconds,
+            "Autoconsommation totale : rien n'est injecté, le bridage du § 3.1 ne s'applique pas.",
+        )
+    required = r.installed_power_kva > r.pracc_inj_kva
+    pct = f"{(tv.export_tolerance_ratio * 100).normalize():f}".replace(".", ",")
+    reason = (
+        f"Puissance installée ({_kva(r.installed_power_kva)!s}) supérieure à la Pracc_inj "
+        f"({_kva(r.pracc_inj_kva)!s}) : bridage dynamique obligatoire, la puissance apparente "
+        f"injectée ne dépasse pas la Pracc_inj de plus de {pct!s} % en moyenne sur "
+        f"{tv.export_window_seconds!s} s glissantes (§ 3.1)."
+        if required
+        else f"Puissance installée ({_kva(r.installed_power_kva)!s}) égale à la Pracc_inj : "
+        "pas de bridage dynamique (§ 3.1)."
+    )
+    return ExportLimitation(
+        required,
+        r.pracc_inj_kva,
+        limit,
+        tv.export_tolerance_ratio,
+        tv.export_window_seconds,
+        reason,
+    )

@@ -1,0 +1,152 @@
+"""The technical parameters in force on one date, resolved once (a speed-up, no new rule).
+
+:func:`technical_values` reads every key of :mod:`raccord.rules.defaults_technical` from a
+:class:`~raccord.rules.parameters.ParameterSet` for one date and keeps the result, so that a
+batch of dossiers sharing a reference date pays the lookups once. A date outside every period of
+a parameter raises :class:`~raccord.rules.errors.RulesError` on ``reference_date`` naming the
+parameter, whichever rule needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from raccord.rules.errors import RulesError
+from raccord.rules.parameters import ParameterSet
+
+
+@dataclass(frozen=True, slots=True)
+class TechnicalValues:
+    """Every technical parameter value in force on ``on`` (see ``defaults_technical``)."""
+
+    on: date
+    cacsi_max_kva: Decimal
+    bt_max_kva: Decimal
+    extension_kva: Decimal
+    small_withdrawal_kva: Decimal
+    split_tolerance_kva: Decimal
+    export_tolerance_ratio: Decimal
+    export_window_seconds: int
+    accepted_certificate_standards: tuple[str, ...]
+    b1_undervoltage_relays: int
+    b1_undervoltage_pct: Decimal
+    b1_overvoltage_relays: int
+    b1_overvoltage_pct: Decimal
+    b1_underfrequency_relays: int
+    b1_underfrequency_hz: Decimal
+    b1_overfrequency_relays: int
+    b1_overfrequency_hz: Decimal
+    default_tan_phi: Decimal
+    zero_derogation_qualified_before: date
+    zero_control_threshold_ratio: Decimal
+    zero_max_absorbed_ratio: Decimal
+    rotating_tolerance: Decimal
+    rotating_threshold_default: Decimal
+    rotating_threshold_max: Decimal
+    voltage_single_phase_v: Decimal
+    voltage_three_phase_v: Decimal
+    harmonics_limit_low_a: Decimal
+    harmonics_limit_high_a: Decimal
+    harmonics_standard_low: str
+    harmonics_standard_mid: str
+    harmonics_standard_high: str
+    meter_types: tuple[str, ...]
+    four_quadrant_meter_types: tuple[str, ...]
+    default_meter_type: str
+
+
+def _string(params: ParameterSet, key: str, on: date) -> str:
+    value = params.value(key, on=on)
+    if not isinstance(value, str):
+        raise RulesError(key, f"Le paramètre « {key} » n'est pas un texte.")
+    return value
+
+
+def _date(params: ParameterSet, key: str, on: date) -> date:
+    text = _string(params, key, on)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RulesError(key, f"Le paramètre « {key} » n'est pas une date AAAA-MM-JJ.") from None
+
+
+def _resolve(params: ParameterSet, on: date) -> TechnicalValues:
+    d = params.decimal
+    i = params.integer
+    s = params.strings
+    return TechnicalValues(
+        on=on,
+        cacsi_max_kva=d("threshold.cacsi_max_kva", on=on),
+        bt_max_kva=d("threshold.bt_max_kva", on=on),
+        extension_kva=d("threshold.extension_kva", on=on),
+        small_withdrawal_kva=d("threshold.small_withdrawal_kva", on=on),
+        split_tolerance_kva=d("phases.split_tolerance_kva", on=on),
+        export_tolerance_ratio=d("export_limit.tolerance", on=on),
+        export_window_seconds=i("export_limit.window_s", on=on),
+        accepted_certificate_standards=s("decoupling.accepted_certificate_standards", on=on),
+        b1_undervoltage_relays=i("decoupling.b1.undervoltage_relays", on=on),
+        b1_undervoltage_pct=d("decoupling.b1.undervoltage_pct", on=on),
+        b1_overvoltage_relays=i("decoupling.b1.overvoltage_relays", on=on),
+        b1_overvoltage_pct=d("decoupling.b1.overvoltage_pct", on=on),
+        b1_underfrequency_relays=i("decoupling.b1.underfrequency_relays", on=on),
+        b1_underfrequency_hz=d("decoupling.b1.underfrequency_hz", on=on),
+        b1_overfrequency_relays=i("decoupling.b1.overfrequency_relays", on=on),
+        b1_overfrequency_hz=d("decoupling.b1.overfrequency_hz", on=on),
+        default_tan_phi=d("reactive.default_tan_phi", on=on),
+        zero_derogation_qualified_before=_date(
+            params, "reactive.zero_derogation_qualified_before", on
+        ),
+        zero_control_threshold_ratio=d("reactive.zero.control_threshold_ratio", on=on),
+        zero_max_absorbed_ratio=d("reactive.zero.max_absorbed_ratio", on=on),
+        rotating_tolerance=d("reactive.rotating.tolerance", on=on),
+        rotating_threshold_default=d("reactive.rotating.threshold_default", on=on),
+        rotating_threshold_max=d("reactive.rotating.threshold_max", on=on),
+        voltage_single_phase_v=d("voltage.nominal_phase_v", on=on),
+        voltage_three_phase_v=d("voltage.nominal_line_v", on=on),
+        harmonics_limit_low_a=d("harmonics.limit_low_a", on=on),
+        harmonics_limit_high_a=d("harmonics.limit_high_a", on=on),
+        harmonics_standard_low=_string(params, "harmonics.standard_low", on),
+        harmonics_standard_mid=_string(params, "harmonics.standard_mid", on),
+        harmonics_standard_high=_string(params, "harmonics.standard_high", on),
+        meter_types=s("metering.meter_types", on=on),
+        four_quadrant_meter_types=s("metering.four_quadrant_types", on=on),
+        default_meter_type=_string(params, "metering.default_meter_type", on),
+    )
+
+
+# id(params) -> (params, {date: values}). The set is kept alive by the cache so that its id is
+# never reused by another object; the cache is bounded (a process sees a handful of sets).
+_CACHE: dict[int, tuple[ParameterSet, dict[date, TechnicalValues]]] = {}
+_CACHE_MAX_SETS = 16
+_CACHE_MAX_DATES = 4096
+
+
+def technical_values(params: ParameterSet, *, on: date) -> TechnicalValues:
+    """The technical parameters in force on ``on`` (all sections of the Avenant).
+
+    Raises :class:`RulesError` (field ``reference_date``, the message naming the parameter)
+    when a parameter has no value in force on that date, or is ambiguous or of the wrong type.
+    """
+    entry = _CACHE.get(id(params))
+    if entry is None or entry[0] is not params:
+        if len(_CACHE) >= _CACHE_MAX_SETS:
+            _CACHE.clear()
+        entry = (params, {})
+        _CACHE[id(params)] = entry
+    by_date = entry[1]
+    values = by_date.get(on)
+    if values is None:
+        try:
+            values = _resolve(params, on)
+        except RulesError as error:
+            raise RulesError(
+                "reference_date",
+                f"{error.message} Date de référence hors des périodes des paramètres "
+                f"techniques (paramètre « {error.field} »).",
+            ) from error
+        if len(by_date) >= _CACHE_MAX_DATES:
+            by_date.clear()
+        by_date[on] = values
+    return values
