@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "raccord.accounts",
     "raccord.operators",
     "raccord.places",
+    "raccord.dossiers",
+    "raccord.documents",
+    "raccord.tracking",
+    "raccord.portal",
 ]
 
 MIDDLEWARE = [
@@ -133,6 +137,7 @@ else:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
             },
         }
     }

@@ -12,3 +12,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file rather than shared-cache memory: the live server's threads then wait on the
+    # busy timeout (as in production) instead of failing with "database table is locked".
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(os.environ["RACCORD_VAR_DIR"], "test.sqlite3")
+    }

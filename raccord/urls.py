@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("raccord.core.urls")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("raccord.accounts.urls")),
+    path("demandes/", include("raccord.portal.urls")),
     path("lieux/", include("raccord.places.urls")),
     path("gestionnaires/", include("raccord.operators.urls")),
     path("admin/", admin.site.urls),

@@ -66,3 +66,8 @@ class Commune(models.Model):
     @property
     def label(self) -> str:
         return f"{self.name} ({self.postal_code})"
+
+    @property
+    def label_postal(self) -> str:
+        """As on an envelope: ``56000 VANNES``."""
+        return f"{self.postal_code} {self.name.upper()}"

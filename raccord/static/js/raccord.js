@@ -72,6 +72,108 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
+  // --- Conditional fields: data-show-when="controller=value1,value2" ---------------------
+  function initConditions(form) {
+    var wrappers = form.querySelectorAll("[data-show-when]");
+    function update() {
+      wrappers.forEach(function (w) {
+        var spec = w.getAttribute("data-show-when").split("=");
+        var values = spec[1].split(",");
+        var checked = form.querySelector('[name="' + spec[0] + '"]:checked');
+        var control = form.querySelector('select[name="' + spec[0] + '"]');
+        var current = checked ? checked.value : (control ? control.value : "");
+        w.hidden = values.indexOf(current) === -1;
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
+  // --- Auto-save: status, aria-invalid after out-of-band errors, expired session -------------
+  var PENDING_KEY = "raccord-pending-saves";
+  function pending() {
+    try { return JSON.parse(localStorage.getItem(PENDING_KEY) || "[]"); } catch (e) { return []; }
+  }
+  function setPending(list) { localStorage.setItem(PENDING_KEY, JSON.stringify(list)); }
+  function formValues(form) {
+    var out = {};
+    new FormData(form).forEach(function (v, k) { if (k !== "csrfmiddlewaretoken") { out[k] = v; } });
+    return out;
+  }
+  function status(text, failed) {
+    var el = document.getElementById("save-status");
+    if (el) { el.textContent = text; el.className = "save-status " + (failed ? "save-failed" : "save-ok"); }
+  }
+  function syncInvalid() {
+    document.querySelectorAll(".field-errors[data-for]").forEach(function (box) {
+      var input = document.getElementById(box.getAttribute("data-for"));
+      var inputs = input ? [input] : document.querySelectorAll('[id^="' + box.getAttribute("data-for") + '_"]');
+      var invalid = box.textContent.trim() !== "";
+      inputs.forEach(function (el) {
+        if (invalid) { el.setAttribute("aria-invalid", "true"); } else { el.removeAttribute("aria-invalid"); }
+        var ids = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x.slice(-6) !== "_error"; });
+        if (invalid) { ids.push(box.getAttribute("data-for") + "_error"); }
+        if (ids.length) { el.setAttribute("aria-describedby", ids.join(" ")); } else { el.removeAttribute("aria-describedby"); }
+      });
+      var wrap = box.closest(".field");
+      if (wrap) { wrap.classList.toggle("field-invalid", invalid); }
+    });
+  }
+  document.addEventListener("htmx:afterSettle", syncInvalid);
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr;
+    var form = e.detail.elt.closest ? e.detail.elt.closest("form[data-autosave]") : null;
+    if (xhr.status === 401 && form) {
+      var list = pending().filter(function (p) { return p.url !== form.getAttribute("hx-post"); });
+      list.push({ url: form.getAttribute("hx-post"), page: location.pathname, values: formValues(form) });
+      setPending(list);
+      var box = document.getElementById("session-expired");
+      if (box) { box.hidden = false; box.querySelector("a").focus(); }
+      status("Non enregistré : session expirée (votre saisie est conservée dans ce navigateur).", true);
+    } else if (xhr.status !== 409) {
+      status("Échec de l'enregistrement (erreur " + xhr.status + ") : réessayez.", true);
+    }
+  });
+  document.addEventListener("htmx:sendError", function () {
+    status("Échec de l'enregistrement : le serveur est injoignable. Vos modifications seront renvoyées au prochain changement.", true);
+  });
+  function replayPending() {
+    var list = pending();
+    var form = document.querySelector("form[data-autosave][hx-post]");
+    if (!list.length || !form) { return; }
+    var mine = list.filter(function (p) { return p.url === form.getAttribute("hx-post"); });
+    if (!mine.length) { return; }
+    var token = form.querySelector('[name="csrfmiddlewaretoken"]').value;
+    var body = new FormData();
+    Object.keys(mine[0].values).forEach(function (k) { body.append(k, mine[0].values[k]); });
+    fetch(mine[0].url, { method: "POST", body: body, credentials: "same-origin",
+                         headers: { "X-CSRFToken": token, "HX-Request": "true" } })
+      .then(function (r) {
+        if (r.ok) {
+          setPending(list.filter(function (p) { return p.url !== mine[0].url; }));
+          location.reload();
+        }
+      });
+  }
+
+  // --- File size checked before upload -------------------------------------------------------
+  function initFileLimit(input) {
+    input.addEventListener("change", function () {
+      var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+      var warning = input.closest(".field").querySelector(".file-too-big");
+      var tooBig = input.files.length && input.files[0].size > max;
+      if (warning) { warning.hidden = !tooBig; }
+      if (tooBig) { input.value = ""; input.setAttribute("aria-invalid", "true"); input.focus(); }
+      else { input.removeAttribute("aria-invalid"); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-autosave]").forEach(initConditions);
+    document.querySelectorAll("input[data-max-bytes]").forEach(initFileLimit);
+    replayPending();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     focusFirstError();
     document.querySelectorAll("[data-combobox]").forEach(initCombobox);

@@ -1,0 +1,99 @@
+"""The whole rules chain per dossier: path + consequences + document plan + money + voltage.
+
+Run: ``.venv/bin/python bench/bench_rules.py [N]`` (default 10 000). Reuses the generated
+requests of ``bench_plan.py`` and the feeders of ``tests/rules/feeders.py``; prints dossiers per
+second for the full chain on one core and the ratio against the input-construction baseline
+measured in the same process. Target: >= 10 000 dossiers/s (read, not enforced).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from bench_plan import generate  # noqa: E402
+
+from raccord.rules.classification import classify_request  # noqa: E402
+from raccord.rules.consequences import technical_consequences  # noqa: E402
+from raccord.rules.inputs import ConnectionRequest, StudyFacts  # noqa: E402
+from raccord.rules.money import (  # noqa: E402
+    ContributionRequest,
+    CostCategory,
+    CostLine,
+    contribution_compute,
+)
+from raccord.rules.parameters import DEFAULT_PARAMETERS  # noqa: E402
+from raccord.rules.variants import DocumentKind, document_plan  # noqa: E402
+from raccord.rules.voltage import voltage_study  # noqa: E402
+from tests.rules.feeders import random_study  # noqa: E402
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    cases = generate(n)
+    rng = np.random.default_rng(7)
+    feeders = [random_study(rng) for _ in range(256)]
+    params = DEFAULT_PARAMETERS
+    gc.collect()
+    gc.freeze()
+
+    def money_request(request: ConnectionRequest) -> ContributionRequest:
+        return ContributionRequest(
+            on=request.reference_date,
+            lines=(
+                CostLine(CostCategory.PRIVATE_DOMAIN, Decimal("1250.00")),
+                CostLine(CostCategory.BRANCH, Decimal("4321.10")),
+                CostLine(CostCategory.BT_NETWORK, Decimal("15000.00")),
+            ),
+            refaction_power_kw=request.pracc_inj_kva,
+            pracc_inj_kva=request.pracc_inj_kva,
+            deposit_percent=Decimal("30"),
+        )
+
+    def baseline() -> float:
+        start = time.perf_counter()
+        for req, stu in cases:
+            ConnectionRequest(*req)  # type: ignore[arg-type]
+            StudyFacts(*stu)  # type: ignore[arg-type]
+        return time.perf_counter() - start
+
+    def chain() -> float:
+        start = time.perf_counter()
+        for i, (req, stu) in enumerate(cases):
+            request = ConnectionRequest(*req)  # type: ignore[arg-type]
+            study = StudyFacts(*stu)  # type: ignore[arg-type]
+            classify_request(request=request, params=params)
+            consequences = technical_consequences(request=request, study=study, params=params)
+            document_plan(
+                request=request,
+                study=study,
+                document=DocumentKind.AVENANT,
+                params=params,
+                consequences=consequences,
+            )
+            contribution_compute(params, request=money_request(request))
+            voltage_study(params, study=feeders[i % len(feeders)])
+        return time.perf_counter() - start
+
+    chain()
+    base = min(baseline() for _ in range(3))
+    full = min(chain() for _ in range(3))
+    print(f"dossiers: {n}")
+    print(f"baseline (input dataclasses only):          {n / base:10,.0f} dossiers/s")
+    print(f"path+consequences+plan+money+voltage:       {n / full:10,.0f} dossiers/s")
+    print(f"ratio chain / baseline time:                {full / base:10.1f} x")
+    print(f"per dossier:                                {full / n * 1e6:10.1f} µs")
+    print(f"target >= 10,000 dossiers/s: {'OK' if n / full >= 10_000 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""Writes of the follow-up: the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from raccord.tracking.models import ChainHead, Event
+
+
+def _digest(prev_hash: str, body: dict[str, Any]) -> str:
+    canonical = json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def event_body(event: Event) -> dict[str, Any]:
+    return {
+        "dossier": event.dossier_id,
+        "kind": event.kind,
+        "actor": event.actor_id,
+        "at": event.at.isoformat(),
+        "from": event.from_state,
+        "to": event.to_state,
+        "payload": event.payload,
+    }
+
+
+@transaction.atomic
+def event_record(
+    *,
+    kind: str,
+    dossier: Any = None,
+    actor: Any = None,
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event to the chain (the head row is locked so the chain stays linear)."""
+    head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+    event = Event(
+        dossier=dossier,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now().replace(microsecond=0),
+        from_state=from_state,
+        to_state=to_state,
+        payload=payload or {},
+        prev_hash=head.last_hash,
+    )
+    event.hash = _digest(head.last_hash, event_body(event))
+    event.save()
+    ChainHead.objects.filter(id=1).update(last_hash=event.hash, count=head.count + 1)
+    return event
+
+
+def chain_verify() -> tuple[bool, Event | None]:
+    """Walk the whole chain; return (ok, first broken event)."""
+    previous = "0" * 64
+    for event in Event.objects.order_by("pk").iterator():
+        if event.prev_hash != previous or event.hash != _digest(previous, event_body(event)):
+            return False, event
+        previous = event.hash
+    return True, None
