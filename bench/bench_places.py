@@ -19,7 +19,7 @@ os.environ.setdefault("RACCORD_ENV", "dev")
 os.environ.setdefault("RACCORD_VAR_DIR", tempfile.mkdtemp(prefix="raccord-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raccord.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

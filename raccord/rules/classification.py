@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import (
     ZERO,
@@ -56,12 +57,14 @@ class Path(StrEnum):
     NOT_ONLINE = "hors_ligne"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class OrientationRoute:
     route: Route
     message: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Classification:
     """The path, why (French), the power compared with the thresholds and the input field that
@@ -73,6 +76,7 @@ class Classification:
     field: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ConnectionWorks:
     """§3.3 variant: 1 branch only (< 120 kVA), 2 branch + extension (< 120), 3 ≥ 120 kVA."""
@@ -85,6 +89,7 @@ class ConnectionWorks:
     reason: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExportLimitation:
     """§3.1: is a dynamic export limitation required, and the limit it must hold."""

@@ -31,6 +31,7 @@ from functools import lru_cache
 
 import holidays
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
 
@@ -64,6 +65,7 @@ _UNIT_WORDS = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Pause:
     """The clock is suspended from ``start`` to ``end``, both included."""
@@ -76,6 +78,7 @@ class Pause:
         return (self.end - self.start).days + 1
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """A computed due date and the French sentence that explains it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.classification import (
     Classification,
     ConnectionWorks,
@@ -33,6 +34,7 @@ from raccord.rules.reactive import ReactiveSetpoint, reactive_setpoint_with
 from raccord.rules.technical_values import technical_values
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TechnicalConsequences:
     classification: Classification

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
 
@@ -34,6 +35,7 @@ NUMERICAL_TOLERANCE_KVA = 1e-9
 FloatArray = npt.NDArray[np.float64]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExportEpisode:
     """Consecutive violating windows: from the first window's start to the last one's end."""
@@ -45,6 +47,7 @@ class ExportEpisode:
     window_count: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExportLimitReport:
     """Result of :func:`export_limit_check`."""
@@ -176,6 +179,7 @@ def _episodes(
     return tuple(episodes)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Series:
     """A 1-second series read from CSV: first timestamp and values (NaN for missing seconds)."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import ConnectionRequest, Phases
 from raccord.rules.parameters import ParameterSet
@@ -30,6 +31,7 @@ _SQRT3 = _THREE.sqrt()
 _MILLI = Decimal("0.001")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HarmonicsStandard:
     """The standard the inverters must meet, for a current per phase ``current_a``."""

@@ -20,6 +20,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from raccord.rules._frozen import fast_init
+
 ZERO = Decimal(0)
 
 
@@ -130,6 +132,7 @@ class S3renrCase(StrEnum):
     ALTERNATIVE_SOLUTION = "solution_alternative"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ConnectionRequest:
     """What the requester declared (orientation, technical details, fiches de collecte).
@@ -177,6 +180,7 @@ class ConnectionRequest:
     requester_signs_by_delegation: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StudyFacts:
     """The DSO's findings after its study; ``None`` means « not decided yet ».
@@ -200,6 +204,7 @@ class StudyFacts:
     meter_type: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Confirmation:
     """A person's choice for one exclusive group of the model, overriding the default rule.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import (
     BreakingDevice,
@@ -48,6 +49,7 @@ SELECTIVITY_SUB_VARIANTS = frozenset(
 CUT_OUT_SUB_VARIANTS = frozenset({"2.2", "2.4", "2.6"})
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CountedEnergy:
     code: str
@@ -61,6 +63,7 @@ REACTIVE_ABSORBED = CountedEnergy("Q+", "Réactif absorbé en production")
 ACTIVE_WITHDRAWN = CountedEnergy("P+", "Actif soutiré")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class MeterLine:
     """One line of the §4.3.1 table (owner: Enedis)."""
@@ -71,6 +74,7 @@ class MeterLine:
     owner: str = "Enedis"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class MeteringPlan:
     meters: tuple[MeterLine, ...]
@@ -79,6 +83,7 @@ class MeteringPlan:
     reason: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DeliveryPoint:
     """§6 decision. ``sub_variant`` is « 2.4 »-style; ``cut_out_option`` 1 or 2 (or None)."""

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
 
@@ -59,6 +60,7 @@ _CATEGORY_LABELS = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CostLine:
     """One cost line before réfaction (€ HT). ``amount_ht`` ``None`` is refused."""
@@ -68,6 +70,7 @@ class CostLine:
     label: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class QuotePartRequest:
     """S3REnR quote-part (§ 7.2.2): region key and whether the installation is grouped."""
@@ -77,6 +80,7 @@ class QuotePartRequest:
     grouped: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ContributionRequest:
     """Everything § 7.2 needs.
@@ -99,6 +103,7 @@ class ContributionRequest:
     mandataire_lines: tuple[CostLine, ...] = ()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class PricedLine:
     """A cost line after réfaction."""
@@ -115,6 +120,7 @@ class PricedLine:
         return self.refaction_rate > 0
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class QuotePart:
     """The S3REnR row of § 7.2.2 (``exempt`` when below the threshold and not grouped)."""
@@ -129,6 +135,7 @@ class QuotePart:
     billed_ht: Decimal
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class MandataireRefaction:
     """§ 7.2.4: the réfaction paid to the requester for the Travaux Mandataire, capped.
@@ -143,6 +150,7 @@ class MandataireRefaction:
     cap_ht: Decimal
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Contribution:
     """§ 7.2.1 to § 7.2.5: lines, totals, deposit and balance (all € with two decimals)."""

@@ -16,11 +16,13 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 
 ParameterValue = Decimal | int | str | bool | tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Parameter:
     """One value of one regulatory parameter over one period.
@@ -40,6 +42,7 @@ class Parameter:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ParameterSet:
     """An immutable collection of dated parameters, looked up by key and date."""
@@ -56,16 +59,18 @@ class ParameterSet:
         Raises :class:`RulesError` (field ``key``) when no period covers the date, or when two
         periods overlap on it (an ambiguous set is refused rather than guessed).
         """
-        matches = [p for p in self.parameters if p.key == key and p.in_force(on)]
-        if not matches:
-            known = any(p.key == key for p in self.parameters)
-            if known:
-                raise RulesError(
-                    key,
-                    f"Aucune valeur du paramètre « {key} » n'est en vigueur le "
-                    f"{on.strftime('%d/%m/%Y')}.",
-                )
+        periods = _periods(self).get(key)
+        if periods is None:
             raise RulesError(key, f"Le paramètre « {key} » n'existe pas.")
+        if len(periods) == 1 and periods[0].in_force(on):
+            return periods[0]
+        matches = [p for p in periods if p.in_force(on)]
+        if not matches:
+            raise RulesError(
+                key,
+                f"Aucune valeur du paramètre « {key} » n'est en vigueur le "
+                f"{on.strftime('%d/%m/%Y')}.",
+            )
         if len(matches) > 1:
             raise RulesError(
                 key,
@@ -110,6 +115,28 @@ class ParameterSet:
                 if a.valid_until is None or a.valid_until >= b.valid_from:
                     found.append((a, b))
         return found
+
+
+# id(set) -> (set, {key: periods in the set's order}): the index that makes ``get`` a dict
+# look-up instead of a scan of every parameter. The set is kept alive by the cache so that its
+# id is never reused by another object; the cache is bounded (a process sees a handful of sets).
+_PERIODS: dict[int, tuple[ParameterSet, dict[str, tuple[Parameter, ...]]]] = {}
+_PERIODS_MAX_SETS = 16
+
+
+def _periods(params: ParameterSet) -> dict[str, tuple[Parameter, ...]]:
+    """The periods of each key of ``params``, in the order of ``params.parameters``."""
+    entry = _PERIODS.get(id(params))
+    if entry is not None and entry[0] is params:
+        return entry[1]
+    grouped: dict[str, list[Parameter]] = {}
+    for p in params.parameters:
+        grouped.setdefault(p.key, []).append(p)
+    index = {key: tuple(group) for key, group in grouped.items()}
+    if len(_PERIODS) >= _PERIODS_MAX_SETS:
+        _PERIODS.clear()
+    _PERIODS[id(params)] = (params, index)
+    return index
 
 
 def _default_set() -> ParameterSet:

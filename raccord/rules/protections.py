@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.inputs import ConnectionRequest, DecouplingKind
 from raccord.rules.parameters import ParameterSet
 from raccord.rules.technical_values import TechnicalValues, technical_values
@@ -27,6 +28,7 @@ from raccord.rules.technical_values import TechnicalValues, technical_values
 _TOKEN = re.compile(r"[A-Z]+|\d+")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Relay:
     """One relay function of a B.1 protection: ``count`` relays set at ``setting`` ``unit``."""
@@ -37,6 +39,7 @@ class Relay:
     unit: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DecouplingProtection:
     """§5.1.2.1 decision: variant 1 (B.1 relays) or 2 (integrated separation device).

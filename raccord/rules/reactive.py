@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import ConnectionRequest, ServiceType
 from raccord.rules.parameters import ParameterSet
@@ -30,6 +31,7 @@ _ZERO = Decimal(0)
 _COS_QUANTUM = Decimal("0.001")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ReactiveControl:
     """How the DSO checks the set point: above ``threshold_kw`` of active power, the absorbed
@@ -41,6 +43,7 @@ class ReactiveControl:
     max_absorbed_ratio: Decimal
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ReactiveSetpoint:
     variant: int

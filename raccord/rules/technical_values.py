@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TechnicalValues:
     """Every technical parameter value in force on ``on`` (see ``defaults_technical``)."""

@@ -29,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.classification import Path
 from raccord.rules.consequences import TechnicalConsequences, technical_consequences
 from raccord.rules.errors import RulesError
@@ -64,6 +65,7 @@ class BlockKind(StrEnum):
     ALTERNATIVE = "Alternative « ou »"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Block:
     """One block of the model. ``rule`` says, in French, when it is chosen."""
@@ -78,6 +80,7 @@ class Block:
     avenant_only: bool = False
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Group:
     """An exclusive group: its blocks are never chosen together."""
@@ -92,6 +95,7 @@ class Group:
     avenant_only: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The choice for one group: ``block_id`` (``None``: nothing from this group)."""
@@ -104,6 +108,7 @@ class Decision:
     confirmed_by: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DocumentPlan:
     document: DocumentKind

@@ -64,7 +64,7 @@ def test_signup_activation_login_logout(page, outbox_dir, settings):
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(re.compile(r"/$"))
     assert page.get_by_text("Bonjour Nina Durand").is_visible()
-    page.get_by_role("link", name="Mon profil", exact=True).click()
+    page.get_by_role("navigation").get_by_role("link", name="Mon profil", exact=True).click()
     assert_accessible(page, "08-profile")
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(re.compile(r"/$"))

@@ -26,8 +26,12 @@ def operator_and_desk():
 
     operator = OperatorFactory(name="Enedis", short_name="Enedis", is_default=True)
     desk = Desk.objects.create(
-        operator=operator, code="P4E", name="AREPROD Bretagne", address="BP 17, 29801 BREST",
-        phone="02 98 00 00 00", email="areprod@example.test",
+        operator=operator,
+        code="P4E",
+        name="AREPROD Bretagne",
+        address="BP 17, 29801 BREST",
+        phone="02 98 00 00 00",
+        email="areprod@example.test",
     )
     desk.departments.add("56")
     return operator
@@ -176,9 +180,65 @@ def test_cacsi_declaration_from_signup_to_accepted_pdf(
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"CACSI.*\.pdf")).first.click()
     path = download_info.value.path()
-    pdf = open(path, "rb").read()
+    pdf = path.read_bytes()
     (ARTIFACTS / "cacsi-accepted.pdf").write_bytes(pdf)
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
     assert number.replace(" ", "") in text.replace(" ", "")
     assert "FOURNIER" in text and "Violette" in text
     assert f"Accepté le {timezone.localdate():%d/%m/%Y}" in text
+
+
+def test_expired_session_keeps_what_was_typed_and_saves_it_after_login(page, operator_and_desk):
+    from raccord.dossiers.models import Dossier
+    from tests.factories import DossierFactory, UserFactory
+
+    user = UserFactory(email="reprise@example.test")
+    dossier = DossierFactory(created_by=user, operator=operator_and_desk)
+    page.goto("/comptes/login/")
+    page.get_by_label("Adresse e-mail").fill("reprise@example.test")
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(f"/demandes/{dossier.number}/saisie/chantier/")
+    page.get_by_label(re.compile(r"^Voie")).fill("Rue de la Paix")
+    page.get_by_label(re.compile(r"^Voie")).press("Tab")
+    page.get_by_text(re.compile(r"Enregistré à")).wait_for()
+
+    # The session expires while the page is open (the CSRF cookie, long-lived, stays).
+    cookies = [c for c in page.context.cookies() if c["name"] != "sessionid"]
+    page.context.clear_cookies()
+    page.context.add_cookies(cookies)
+    street = page.get_by_label(re.compile(r"^Voie"))
+    street.fill("Rue du Port")
+    street.press("Tab")
+    alert = page.get_by_role("alert").filter(has_text="Votre session a expiré")
+    alert.wait_for()
+    assert_accessible(page, "cacsi-13-session-expired")
+    assert Dossier.objects.get().section("chantier")["street_name"] == "Rue de la Paix"
+
+    alert.get_by_role("link", name="Me reconnecter").click()
+    page.get_by_label("Adresse e-mail").fill("reprise@example.test")
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(re.compile(r"/saisie/chantier/"))
+    expect(page.get_by_label(re.compile(r"^Voie"))).to_have_value("Rue du Port")
+    assert Dossier.objects.get().section("chantier")["street_name"] == "Rue du Port"
+
+
+def test_a_too_big_file_is_refused_before_upload(page, operator_and_desk, tmp_path):
+    from tests.factories import DossierFactory, UserFactory
+
+    user = UserFactory(email="gros@example.test")
+    dossier = DossierFactory(created_by=user, operator=operator_and_desk)
+    page.goto("/comptes/login/")
+    page.get_by_label("Adresse e-mail").fill("gros@example.test")
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(f"/demandes/{dossier.number}/pieces/")
+    assert page.get_by_text("PDF, JPEG ou PNG, 5 Mo au plus.").is_visible()
+    big = tmp_path / "gros.pdf"
+    big.write_bytes(PDF + b"0" * (6 * 1024 * 1024))
+    page.get_by_label("Fichier").set_input_files(str(big))
+    page.get_by_text("Ce fichier dépasse 5 Mo").wait_for()
+    assert page.get_by_label("Fichier").input_value() == ""

@@ -123,7 +123,7 @@
   document.addEventListener("htmx:responseError", function (e) {
     var xhr = e.detail.xhr;
     var form = e.detail.elt.closest ? e.detail.elt.closest("form[data-autosave]") : null;
-    if (xhr.status === 401 && form) {
+    if ((xhr.status === 401 || xhr.status === 403) && form) {
       var list = pending().filter(function (p) { return p.url !== form.getAttribute("hx-post"); });
       list.push({ url: form.getAttribute("hx-post"), page: location.pathname, values: formValues(form) });
       setPending(list);
