@@ -28,16 +28,16 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
-from raccord.accounts.models import Organisation, User  # noqa: E402
-from raccord.dossiers.models import Dossier, Label, State  # noqa: E402
-from raccord.operators.models import Operator  # noqa: E402
-from raccord.places.models import Commune, Department, Region  # noqa: E402
-from raccord.tracking.models import Action, Message  # noqa: E402
+from raccord.accounts.models import Organisation, User
+from raccord.dossiers.models import Dossier, Label, State
+from raccord.operators.models import Operator
+from raccord.places.models import Commune, Department, Region
+from raccord.tracking.models import Action, Message
 
 REPEAT = 20
 STATES = [State.DRAFT, State.SUBMITTED, State.IN_CHARGE, State.WAITING_REQUESTER, State.ACCEPTED]

@@ -23,12 +23,12 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
 
-from raccord.places.models import Commune  # noqa: E402
-from raccord.places.search import search_communes  # noqa: E402
-from raccord.places.services import places_load  # noqa: E402
+from raccord.places.models import Commune
+from raccord.places.search import search_communes
+from raccord.places.services import places_load
 
 QUERIES = ["st etienne", "Saint-Étienne", "saint", "vann", "56000", "13", "paris", "l hay", "zzz"]
 REPEAT = 200

@@ -19,21 +19,21 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from bench_plan import generate  # noqa: E402
+from bench_plan import generate
 
-from raccord.rules.classification import classify_request  # noqa: E402
-from raccord.rules.consequences import technical_consequences  # noqa: E402
-from raccord.rules.inputs import ConnectionRequest, StudyFacts  # noqa: E402
-from raccord.rules.money import (  # noqa: E402
+from raccord.rules.classification import classify_request
+from raccord.rules.consequences import technical_consequences
+from raccord.rules.inputs import ConnectionRequest, StudyFacts
+from raccord.rules.money import (
     ContributionRequest,
     CostCategory,
     CostLine,
     contribution_compute,
 )
-from raccord.rules.parameters import DEFAULT_PARAMETERS  # noqa: E402
-from raccord.rules.variants import DocumentKind, document_plan  # noqa: E402
-from raccord.rules.voltage import voltage_study  # noqa: E402
-from tests.rules.feeders import random_study  # noqa: E402
+from raccord.rules.parameters import DEFAULT_PARAMETERS
+from raccord.rules.variants import DocumentKind, document_plan
+from raccord.rules.voltage import voltage_study
+from tests.rules.feeders import random_study
 
 
 def main() -> int:

@@ -33,6 +33,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
 
@@ -49,6 +50,7 @@ class FeederType(StrEnum):
         return "départ mixte" if self is FeederType.MIXED else "départ direct"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ExistingProducer:
     """A producer already connected or queued (Annex 4 « Producteurs existants »)."""
@@ -58,6 +60,7 @@ class ExistingProducer:
     on_connection_feeder: bool = True
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Extension:
     """Network extension or direct feeder (Annex 4 « Caractéristiques de l'extension »).
@@ -74,6 +77,7 @@ class Extension:
     reactance_ohm: Decimal | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VoltageStudyInput:
     """The « Données de l'étude » of Annex 4. Voltages between phases in V (kV for HTA)."""
@@ -97,6 +101,7 @@ class VoltageStudyInput:
     upstream_reactance_ohm: Decimal | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Branch:
     """A series impedance (Ω per phase) ending at node ``name``."""
@@ -106,6 +111,7 @@ class Branch:
     x_ohm: float
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class FeederModel:
     """The equivalent chain: source voltage, branches and node loads per scenario.
@@ -125,6 +131,7 @@ class FeederModel:
     tap_node: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StudyRow:
     """One line of the Annex 4 sheet: section, French label, value, unit, comment."""
@@ -136,6 +143,7 @@ class StudyRow:
     comment: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VoltageStudy:
     """Results of Annex 4 (voltages between phases, V, to 0.1 V) and the sheet rows."""
