@@ -28,7 +28,3 @@ def send_dossier_mail(*, dossier_id: int, template: str) -> int:
     subject = render_to_string(f"dossiers/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"dossiers/email/{template}_message.txt", context)
     return send_mail(subject, body, None, recipients(dossier))
-
-
-def notify_submitted(*, dossier_id: int) -> None:
-    send_dossier_mail.enqueue(dossier_id=dossier_id, template="submitted")

@@ -10,7 +10,6 @@ from raccord.documents.models import DocumentKind
 from raccord.documents.services import cacsi_render, document_store
 from raccord.dossiers.convention import cacsi_data
 from raccord.dossiers.models import Acceptance, Dossier, State
-from raccord.dossiers.notifications import notify_submitted
 from raccord.dossiers.services import (
     DossierError,
     _lock,
@@ -19,6 +18,7 @@ from raccord.dossiers.services import (
     transition_apply,
 )
 from raccord.dossiers.workflow import Actor
+from raccord.tracking.notify import notify_dossier
 from raccord.tracking.services import event_record
 
 
@@ -96,5 +96,5 @@ def dossier_submit(*, dossier: Dossier, user: User) -> Dossier:
     if locked.state == State.DRAFT and not producer_accepted(locked):
         raise DossierError("Acceptez d'abord la convention (« Bon pour accord »).")
     transition_apply(dossier=locked, name="submit", actor=Actor.REQUESTER, user=user)
-    transaction.on_commit(lambda: notify_submitted(dossier_id=locked.pk))
+    transaction.on_commit(lambda: notify_dossier(dossier_id=locked.pk, kind="submitted"))
     return locked
