@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +42,23 @@ class SignupExtraForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "phone"]
+        fields = [
+            "first_name",
+            "last_name",
+            "phone",
+            "notify_messages",
+            "notify_steps",
+            "notify_reminders",
+        ]
         labels = {"first_name": _("Prénom"), "last_name": _("Nom")}
+
+    NOTIFICATION_FIELDS = ("notify_messages", "notify_steps", "notify_reminders")
+
+    def contact_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name not in self.NOTIFICATION_FIELDS]
+
+    def notification_fields(self) -> list[Any]:
+        return [self[name] for name in self.NOTIFICATION_FIELDS if name in self.fields]
 
 
 class OrganisationForm(forms.ModelForm):

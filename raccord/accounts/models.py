@@ -116,6 +116,17 @@ class User(AbstractUser):
         related_name="instructors",
         verbose_name=_("guichet régional"),
     )
+    # E-mail preferences. Mails the law requires (transmission, acceptance, refusal, request
+    # for items, lapse) are sent whatever these say (raccord/dossiers/notifications.py).
+    notify_messages = models.BooleanField(
+        _("Recevoir un e-mail pour chaque nouveau message"), default=True
+    )
+    notify_steps = models.BooleanField(
+        _("Recevoir un e-mail pour chaque étape de mes demandes"), default=True
+    )
+    notify_reminders = models.BooleanField(
+        _("Recevoir un rappel avant l'échéance d'une action"), default=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

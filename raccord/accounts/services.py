@@ -8,6 +8,7 @@ from django.db import transaction
 
 from raccord.accounts.models import Organisation, User
 
+PREFERENCE_FIELDS = ("notify_messages", "notify_steps", "notify_reminders")
 ORGANISATION_FIELDS = (
     "name",
     "siret",
@@ -28,7 +29,7 @@ def profile_update(
 ) -> User:
     """Save a person's profile and, for a company or an installer, its organisation."""
     locked = User.objects.select_for_update().get(pk=user.pk)
-    for field in ("first_name", "last_name", "phone"):
+    for field in ("first_name", "last_name", "phone", *PREFERENCE_FIELDS):
         setattr(locked, field, profile.get(field, getattr(locked, field)))
     if organisation is not None:
         kind = (

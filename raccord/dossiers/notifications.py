@@ -1,30 +1,64 @@
-"""E-mails about a dossier, sent by background tasks once the transaction has committed."""
+"""Who receives the e-mails about a dossier, and which ones a person may turn off.
+
+Sending goes through the outbox (raccord/tracking/notify.py): ``notify_dossier`` writes one
+``Notification`` row per event, a task sends it once, failures are retried.
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django_tasks import task
 
+from raccord.accounts.models import User
 from raccord.dossiers.models import Dossier
 
+LEGAL_KINDS: frozenset[str] = frozenset(
+    {"submitted", "accepted", "refused", "items_requested", "lapsed"}
+)
+"""Mails the procedure requires: sent whatever the person's preferences."""
 
-def recipients(dossier: Dossier) -> list[str]:
-    """The requester and, when there is one, the authorised third party (installer)."""
+MESSAGE_KINDS: frozenset[str] = frozenset({"message", "message_received", "new_message"})
+REMINDER_KINDS: frozenset[str] = frozenset({"action_reminder"})
+
+
+def preference_field(kind: str) -> str | None:
+    """The ``User`` boolean that lets a person turn ``kind`` off; None when it cannot be."""
+    if kind in LEGAL_KINDS:
+        return None
+    if kind in MESSAGE_KINDS:
+        return "notify_messages"
+    if kind in REMINDER_KINDS:
+        return "notify_reminders"
+    return "notify_steps"
+
+
+def recipients(dossier: Dossier, kind: str = "submitted") -> list[str]:
+    """The requester and, when there is one, the installer (authorised third party, or the
+    organisation member who created the dossier), lower-cased and without duplicates.
+
+    An address that belongs to an account which turned ``kind`` off is left out, except for
+    the mails the procedure requires (``LEGAL_KINDS``).
+    """
     requester = dossier.section("demandeur")
     emails = [str(requester.get("email") or dossier.created_by.email)]
     if requester.get("has_third_party") == "oui" and requester.get("third_party_email"):
         emails.append(str(requester["third_party_email"]))
-    if dossier.created_by.email not in emails:
-        emails.append(dossier.created_by.email)
-    return list(dict.fromkeys(e.lower() for e in emails if e))
+    emails.append(dossier.created_by.email)
+    unique = list(dict.fromkeys(e.strip().lower() for e in emails if e and e.strip()))
+    field = preference_field(kind)
+    if field is None or not unique:
+        return unique
+    opted_out = {
+        email.lower()
+        for email in User.objects.filter(email__in=unique, **{field: False}).values_list(
+            "email", flat=True
+        )
+    }
+    return [email for email in unique if email not in opted_out]
 
 
 @task()
-def send_dossier_mail(*, dossier_id: int, template: str) -> int:
-    dossier = Dossier.objects.select_related("operator", "desk", "commune").get(pk=dossier_id)
-    context = {"dossier": dossier, "site_url": getattr(settings, "RACCORD_SITE_URL", "")}
-    subject = render_to_string(f"dossiers/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"dossiers/email/{template}_message.txt", context)
-    return send_mail(subject, body, None, recipients(dossier))
+def send_dossier_mail(*, dossier_id: int, template: str) -> None:
+    """Kept for callers of the former API: goes through the outbox like every other mail."""
+    from raccord.tracking.notify import notify_dossier
+
+    notify_dossier(dossier_id=dossier_id, kind=template)

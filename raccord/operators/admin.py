@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from raccord.operators.models import Desk, Operator
 
@@ -14,6 +15,7 @@ class DeskInline(admin.StackedInline):
 class OperatorAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "siren", "is_default"]
     inlines = [DeskInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Desk)

@@ -41,6 +41,14 @@ class Operator(models.Model):
         default=False,
         help_text=_("Affiché sur les pages qui ne concernent pas encore un dossier."),
     )
+    instant_review_enabled = models.BooleanField(
+        _("instruction instantanée"),
+        default=False,
+        help_text=_(
+            "Accepter automatiquement une CACSI transmise dont tous les contrôles automatiques "
+            "réussissent (norme du certificat, puissances et phases, pièces, PDL)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gestionnaire de réseau")

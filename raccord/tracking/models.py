@@ -105,3 +105,60 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Notification(models.Model):
+    """One e-mail to send (the outbox): written once, sent at most once, retried until sent.
+
+    ``key`` is the idempotency key (kind + dossier or desk + a discriminator): its unique
+    constraint makes a second request for the same notification a no-op. ``context`` holds the
+    data frozen when the notification was decided (a digest's list, a reminder's action).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À envoyer")
+        SENT = "sent", _("Envoyée")
+        SKIPPED = "skipped", _("Sans destinataire")
+        FAILED = "failed", _("Abandonnée après trop d'essais")
+
+    key = models.CharField(_("clé d'unicité"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=40, db_index=True)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    desk = models.ForeignKey(
+        "operators.Desk",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    recipients = models.JSONField(_("destinataires"), default=list)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

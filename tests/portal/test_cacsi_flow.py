@@ -353,3 +353,56 @@ def test_an_installer_sees_its_organisation_dossiers_and_nobody_else_does(client
         assert client.post(urls[-2], {"bon_pour_accord": "on"}).status_code == 404
     dossier.refresh_from_db()
     assert dossier.section("chantier")["street_name"] == "Allée Diderot"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_numbers_stay_unique_when_many_are_created_at_once(enedis):
+    """Eight threads create dossiers at the same moment (seed shape, 6-digit sequence)."""
+    import threading
+
+    from django.db import connection
+
+    from raccord.dossiers.services import dossier_create
+    from raccord.places.models import Commune
+
+    user = UserFactory()
+    vannes = Commune.objects.get(postal_code="56000")
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def create() -> None:
+        try:
+            barrier.wait()
+            for _ in range(3):
+                numbers.append(dossier_create(user=user, commune=vannes, orientation={}).number)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert len(numbers) == 24 and len(set(numbers)) == 24
+
+
+def test_the_accepted_pdf_downloads_as_the_same_bytes_every_time(client, enedis):
+    import hashlib
+
+    from raccord.dossiers.signing import convention_accept
+
+    user = UserFactory()
+    dossier = DossierFactory(created_by=user, operator=enedis, complete=True)
+    acceptance = convention_accept(
+        dossier=dossier, user=user, ip_address="127.0.0.1", user_agent="t"
+    )
+    client.force_login(user)
+    url = reverse("portal:document", args=[dossier.number, acceptance.document.pk])
+    first = b"".join(client.get(url).streaming_content)
+    second = b"".join(client.get(url).streaming_content)
+    assert first == second
+    assert hashlib.sha256(first).hexdigest() == acceptance.document.sha256
