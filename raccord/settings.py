@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "raccord.documents",
     "raccord.tracking",
     "raccord.portal",
+    "raccord.backoffice",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("profil/", include("raccord.accounts.urls")),
     path("demandes/", include("raccord.portal.urls")),
+    path("gestion/", include("raccord.backoffice.urls")),
     path("lieux/", include("raccord.places.urls")),
     path("gestionnaires/", include("raccord.operators.urls")),
     path("admin/", admin.site.urls),

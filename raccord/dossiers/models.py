@@ -83,6 +83,12 @@ class Dossier(models.Model):
     commissioned_at = models.DateTimeField(_("mise en service le"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.TextField(blank=True)
+    # The operator's clock (raccord/dossiers/decisions.py): its next due date, and its pauses
+    # while the dossier waits for the requester (closed pauses as [start, end] ISO dates).
+    due_on = models.DateField(_("échéance du gestionnaire"), null=True, blank=True)
+    paused_since = models.DateField(_("horloge suspendue depuis"), null=True, blank=True)
+    paused_days = models.PositiveIntegerField(_("jours de suspension"), default=0)
+    pauses = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("dossier")

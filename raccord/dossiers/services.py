@@ -145,6 +145,8 @@ def section_editable(dossier: Dossier, section: Section | None) -> str | None:
         return "Ce dossier est clos : il n'est plus modifiable."
     if dossier.state == State.DRAFT:
         return ACCEPTED_MESSAGE if producer_accepted(dossier) else None
+    if section is None and dossier.state == State.WAITING_REQUESTER:
+        return None  # the operator asked for items: the requester may add attachments
     if section is None or section.locked_after_submission:
         return LOCKED_MESSAGE
     return None

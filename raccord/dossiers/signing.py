@@ -9,6 +9,7 @@ from raccord.accounts.models import User
 from raccord.documents.models import DocumentKind
 from raccord.documents.services import cacsi_render, document_store
 from raccord.dossiers.convention import cacsi_data
+from raccord.dossiers.decisions import dossier_deadline_refresh
 from raccord.dossiers.models import Acceptance, Dossier, State
 from raccord.dossiers.review import review_after_submit
 from raccord.dossiers.services import (
@@ -97,6 +98,7 @@ def dossier_submit(*, dossier: Dossier, user: User) -> Dossier:
     if locked.state == State.DRAFT and not producer_accepted(locked):
         raise DossierError("Acceptez d'abord la convention (« Bon pour accord »).")
     transition_apply(dossier=locked, name="submit", actor=Actor.REQUESTER, user=user)
+    dossier_deadline_refresh(dossier=locked)
     transaction.on_commit(lambda: notify_dossier(dossier_id=locked.pk, kind="submitted"))
     transaction.on_commit(lambda: review_after_submit(dossier_id=locked.pk))
     return locked

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from raccord.accounts.models import User
 from raccord.dossiers.cacsi_sections import SECTIONS, SECTIONS_BY_SLUG, Section
 from raccord.dossiers.convention import producer_display, site_address_lines
+from raccord.dossiers.decisions import dossier_answer
 from raccord.dossiers.models import Attachment, Dossier, State
 from raccord.dossiers.selectors import dossier_for_user
 from raccord.dossiers.services import (
@@ -432,6 +433,24 @@ def convention_confirm(request: HttpRequest, number: str) -> HttpResponse:
         "portal/confirm.html",
         dossier_context(_user(request), dossier, "demande", recap=_recap(dossier)),
     )
+
+
+@require_POST
+@requester_required
+def dossier_answer_post(request: HttpRequest, number: str) -> HttpResponse:
+    """« Répondre »: the requester answers the operator's request for items."""
+    dossier = _dossier(request, number)
+    text = request.POST.get("answer", "")
+    if not text.strip():
+        messages.error(request, "Écrivez votre réponse avant de l'envoyer.")
+        return redirect("portal:actions", number=dossier.number)
+    try:
+        dossier_answer(dossier=dossier, user=_user(request), message=text)
+    except DossierError as error:
+        messages.error(request, error.message)
+        return redirect("portal:actions", number=dossier.number)
+    messages.success(request, "Votre réponse a été transmise : le dossier reprend son instruction.")
+    return redirect("portal:tracking", number=dossier.number)
 
 
 @requester_required

@@ -376,7 +376,7 @@ def test_numbers_stay_unique_when_many_are_created_at_once(enedis):
             barrier.wait()
             for _ in range(3):
                 numbers.append(dossier_create(user=user, commune=vannes, orientation={}).number)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
@@ -406,3 +406,29 @@ def test_the_accepted_pdf_downloads_as_the_same_bytes_every_time(client, enedis)
     second = b"".join(client.get(url).streaming_content)
     assert first == second
     assert hashlib.sha256(first).hexdigest() == acceptance.document.sha256
+
+
+def test_answering_a_request_for_items_resumes_the_dossier_and_only_for_its_owner(client, enedis):
+    from raccord.tracking.models import Action
+
+    user = UserFactory()
+    dossier = DossierFactory(
+        created_by=user, operator=enedis, complete=True, state="waiting_requester"
+    )
+    Action.objects.create(
+        dossier=dossier, label="Fournir le certificat", due_date=timezone.localdate()
+    )
+    url = reverse("portal:answer", args=[dossier.number])
+    client.force_login(UserFactory())
+    assert client.post(url, {"answer": "pirate"}).status_code == 404
+    client.force_login(user)
+    response = client.post(url, {"answer": ""})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.state == State.WAITING_REQUESTER  # an empty answer changes nothing
+    # While waiting, the requester may add the requested attachment.
+    assert upload(client, dossier, "decoupling_certificate", "c.pdf", PDF).status_code == 302
+    client.post(url, {"answer": "Voici le certificat."})
+    dossier.refresh_from_db()
+    assert dossier.state == State.IN_CHARGE
+    assert not Action.objects.filter(dossier=dossier, state=Action.State.OPEN).exists()

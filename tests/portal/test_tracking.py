@@ -251,7 +251,7 @@ def test_actions_tab_lists_actions_and_says_what_to_do(client, me):
     for header in ("Action", "Avant le", "Réalisé le", "Etat"):
         assert f'<th scope="col">{header}</th>' in text
     assert "Vous avez 2 action(s) enregistrée(s)" in text
-    assert "À faire avant le" in text and "Répondre par message" in text
+    assert "À faire avant le" in text and "Écrire un message" in text
     assert timezone.localdate().strftime("%d/%m/%Y") in text  # Réalisé le
     assert response.context["tab_counts"]["actions"] == 1
 
