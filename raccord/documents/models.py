@@ -20,6 +20,8 @@ class DocumentKind(models.TextChoices):
 
     CACSI_PRODUCER_ACCEPTED = "cacsi_producer_accepted", _("CACSI acceptée par le producteur")
     CACSI_ACCEPTED = "cacsi_accepted", _("CACSI acceptée par le gestionnaire de réseau")
+    CRD = "crd", _("Convention de Raccordement Directe — Conditions Particulières")
+    AVENANT = "avenant", _("Avenant L342-6 à la Convention de Raccordement Directe")
 
 
 class ImmutableDocumentError(Exception):

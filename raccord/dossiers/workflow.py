@@ -34,6 +34,7 @@ OPEN_STATES = frozenset(
         State.IN_CHARGE,
         State.WAITING_REQUESTER,
         State.COMPLETE,
+        State.OFFER_SENT,
         State.ACCEPTED,
     }
 )
@@ -81,6 +82,34 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.ACCEPTED,
         frozenset({Actor.STAFF}),
         "Accepter la convention",
+    ),
+    Transition(
+        "send_offer",
+        frozenset({State.COMPLETE}),
+        State.OFFER_SENT,
+        frozenset({Actor.STAFF}),
+        "Envoyer l'offre de raccordement (CRD et Avenant)",
+    ),
+    Transition(
+        "offer_accepted",
+        frozenset({State.OFFER_SENT}),
+        State.ACCEPTED,
+        frozenset({Actor.STAFF}),
+        "Valider l'acceptation de l'offre (pièces vérifiées)",
+    ),
+    Transition(
+        "offer_lapse",
+        frozenset({State.OFFER_SENT}),
+        State.LAPSED,
+        frozenset({Actor.SYSTEM}),
+        "Offre caduque : non acceptée dans le délai de validité",
+    ),
+    Transition(
+        "modification_requested",
+        frozenset({State.OFFER_SENT}),
+        State.LAPSED,
+        frozenset({Actor.REQUESTER}),
+        "Demande de modification avant acceptation (l'offre devient caduque)",
     ),
     Transition(
         "auto_accept",
