@@ -284,8 +284,22 @@ def classify_request(*, request: ConnectionRequest, params: ParameterSet) -> Cla
     return classify_with(r, technical_values(params, on=r.reference_date))
 
 
+# The last request classified (requests are immutable): the path step and the technical
+# consequences of one dossier both classify the same request object, this pays once.
+_LAST: list[tuple[ConnectionRequest, TechnicalValues, Classification]] = []
+
+
 def classify_with(r: ConnectionRequest, tv: TechnicalValues) -> Classification:
     """Path of a request (Avenant title, CACSI guide), parameters already resolved."""
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] is r and last[1] is tv:
+        return last[2]
+    classification = _classify(r, tv)
+    _LAST[:] = [(r, tv, classification)]
+    return classification
+
+
+def _classify(r: ConnectionRequest, tv: TechnicalValues) -> Classification:
     validate_request(r, tv)
     if r.usage is Usage.CONSUMPTION_ONLY:
         return Classification(

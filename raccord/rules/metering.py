@@ -37,7 +37,12 @@ from raccord.rules.inputs import (
     Withdrawal,
 )
 from raccord.rules.parameters import ParameterSet
-from raccord.rules.technical_values import TechnicalValues, technical_values
+from raccord.rules.technical_values import (
+    TechnicalValues,
+    derived,
+    remember,
+    technical_values,
+)
 
 #: §5.1.2.2 « [Option correspondant aux variantes 2.3, 2.4, 2.5, 2.6, 3.2, 3.3, 3.4, 3.7, 3.8
 #: du paragraphe 2.3.1] », the same list as the « ATTENTION : laisser le paragraphe 4.1.3.2 »
@@ -171,6 +176,11 @@ def delivery_point_with(r: ConnectionRequest, tv: TechnicalValues) -> DeliveryPo
     big_inj = r.pracc_inj_kva >= tv.extension_kva
     big_sout = r.withdrawal is not Withdrawal.NONE and r.pracc_sout_kva >= tv.extension_kva
     private = r.metering_location is MeteringLocation.PRIVATE_PREMISES
+    # The case text determines the variant and whether it is doubtful.
+    key = ("delivery", case, big_inj, big_sout, private, r.cut_out_grouping, r.breaking_device)
+    found = derived(tv, key)
+    if isinstance(found, DeliveryPoint):
+        return found
     sub = sub_variant_for(variant, big_inj=big_inj, big_sout=big_sout, private=private)
     cut_out: int | None = None
     cut_out_defaulted = False
@@ -181,7 +191,7 @@ def delivery_point_with(r: ConnectionRequest, tv: TechnicalValues) -> DeliveryPo
             cut_out = 1 if r.cut_out_grouping is CutOutGrouping.GROUPED_ECP3D else 2
     breaking = _BREAKING[r.breaking_device] if r.breaking_device is not None else 1
     where = "en domaine privé" if private else "en limite de domaine privé"
-    return DeliveryPoint(
+    point = DeliveryPoint(
         breaking,
         r.breaking_device is None,
         variant,
@@ -198,6 +208,8 @@ def delivery_point_with(r: ConnectionRequest, tv: TechnicalValues) -> DeliveryPo
         f"{'≥' if big_sout else '<'!s} {tv.extension_kva!s} kVA, comptage {where!s} : "
         f"sous-variante {sub!s} (§ 6).",
     )
+    remember(tv, key, point)
+    return point
 
 
 def metering_plan(
@@ -224,6 +236,15 @@ def metering_plan_with(
             "meter_type",
             f"Type de compteur « {chosen} » inconnu ; choisir parmi : {', '.join(tv.meter_types)}.",
         )
+    separate_withdrawal = (
+        r.injection_option is InjectionOption.TOTAL
+        and r.withdrawal is Withdrawal.NEW
+        and r.pracc_sout_kva > tv.small_withdrawal_kva
+    )
+    key = ("metering", chosen, meter_type is None, separate_withdrawal)
+    found = derived(tv, key)
+    if isinstance(found, MeteringPlan):
+        return found
     four_q = chosen in tv.four_quadrant_meter_types
     energies = (
         (ACTIVE_PRODUCED, REACTIVE_PRODUCED, REACTIVE_ABSORBED, ACTIVE_WITHDRAWN)
@@ -231,15 +252,10 @@ def metering_plan_with(
         else (ACTIVE_PRODUCED, ACTIVE_WITHDRAWN)
     )
     meters = [MeterLine(chosen, energies, "injection")]
-    separate_withdrawal = (
-        r.injection_option is InjectionOption.TOTAL
-        and r.withdrawal is Withdrawal.NEW
-        and r.pracc_sout_kva > tv.small_withdrawal_kva
-    )
     if separate_withdrawal:
         meters.append(MeterLine(chosen, (ACTIVE_WITHDRAWN,), "soutirage"))
     codes = ", ".join(e.code for e in energies)
-    return MeteringPlan(
+    plan = MeteringPlan(
         tuple(meters),
         four_q,
         meter_type is None,
@@ -248,3 +264,5 @@ def metering_plan_with(
         + (" ; type de compteur par défaut, à confirmer" if meter_type is None else "")
         + " (§ 4.3.1).",
     )
+    remember(tv, key, plan)
+    return plan

@@ -26,6 +26,10 @@ from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
 
 CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
+_ZERO_CENTS = Decimal("0.00")
 NARROW_NBSP = "\u202f"
 """Thousands separator of :func:`format_eur` (espace fine insécable, CLDR ``fr``)."""
 NBSP = "\u00a0"
@@ -190,40 +194,50 @@ def refaction_rate(params: ParameterSet, *, on: date, power_kw: Decimal) -> Deci
         else "refaction.rate_above_threshold"
     )
     rate = params.decimal(key, on=on)
-    if not Decimal(0) <= rate <= Decimal(1):
+    if not _ZERO <= rate <= _ONE:
         raise RulesError(key, "Le taux de réfaction doit être compris entre 0 et 100 %.")
     return rate
 
 
-def _amount(line: CostLine, field: str) -> Decimal:
+def _amount(line: CostLine, lines_field: str, index: int) -> Decimal:
+    # The field name is only formatted for an error message.
     if line.amount_ht is None:
-        raise RulesError(field, f"Le montant de la ligne « {line.category.label} » est manquant.")
+        raise RulesError(
+            f"{lines_field}[{index}]",
+            f"Le montant de la ligne « {line.category.label} » est manquant.",
+        )
     amount = line.amount_ht
     if not amount.is_finite():
-        raise RulesError(field, f"Le montant de la ligne « {line.category.label} » est invalide.")
+        raise RulesError(
+            f"{lines_field}[{index}]",
+            f"Le montant de la ligne « {line.category.label} » est invalide.",
+        )
     if amount < 0:
         raise RulesError(
-            field, f"Le montant de la ligne « {line.category.label} » ne peut pas être négatif."
+            f"{lines_field}[{index}]",
+            f"Le montant de la ligne « {line.category.label} » ne peut pas être négatif.",
         )
-    if amount != amount.quantize(CENT):
+    cents = amount.quantize(CENT)
+    if amount != cents:
         raise RulesError(
-            field,
+            f"{lines_field}[{index}]",
             f"Le montant de la ligne « {line.category.label} » doit être exprimé au centime près.",
         )
-    return amount.quantize(CENT)
+    return cents
 
 
-def _price(line: CostLine, rate: Decimal, field: str) -> PricedLine:
-    gross = _amount(line, field)
-    line_rate = rate if line.category.refaction_eligible else Decimal(0)
-    refaction = round_cents(gross * line_rate)
+def _price(line: CostLine, rate: Decimal, field: str, index: int) -> PricedLine:
+    gross = _amount(line, field, index)
+    category = line.category
+    line_rate = _ZERO if category is CostCategory.PRIVATE_DOMAIN else rate  # refaction_eligible
+    refaction = (gross * line_rate).quantize(CENT, rounding=ROUND_HALF_UP)  # round_cents
     return PricedLine(
-        category=line.category,
-        label=line.label or line.category.label,
-        gross_ht=gross,
-        refaction_rate=line_rate,
-        refaction_ht=refaction,
-        billed_ht=gross - refaction,
+        category,
+        line.label or _CATEGORY_LABELS[category],
+        gross,
+        line_rate,
+        refaction,
+        gross - refaction,
     )
 
 
@@ -235,11 +249,11 @@ def price_lines(
     Private-domain works are never reduced. Raises :class:`RulesError` on a missing, negative
     or sub-cent amount, or a rate outside 0 to 1.
     """
-    if not Decimal(0) <= rate <= Decimal(1):
+    if not _ZERO <= rate <= _ONE:
         raise RulesError(
             "refaction_rate", "Le taux de réfaction doit être compris entre 0 et 100 %."
         )
-    return tuple(_price(line, rate, f"{field}[{i}]") for i, line in enumerate(lines))
+    return tuple([_price(line, rate, field, i) for i, line in enumerate(lines)])
 
 
 def quote_part_compute(
@@ -308,7 +322,7 @@ def contribution_compute(params: ParameterSet, *, request: ContributionRequest) 
         if request.quote_part is not None
         else None
     )
-    total_ht = sum((line.billed_ht for line in lines), Decimal("0.00"))
+    total_ht = sum([line.billed_ht for line in lines], _ZERO_CENTS)
     if quote_part is not None:
         total_ht += quote_part.billed_ht
     vat_rate = params.decimal("vat.rate", on=request.on)
@@ -317,7 +331,7 @@ def contribution_compute(params: ParameterSet, *, request: ContributionRequest) 
     vat = round_cents(total_ht * vat_rate)
     total_ttc = total_ht + vat
     deposit_percent = _deposit_percent(request)
-    deposit = round_cents(total_ttc * deposit_percent / Decimal(100))
+    deposit = round_cents(total_ttc * deposit_percent / _HUNDRED)
     mandataire = None
     if request.mandataire_lines:
         m_lines = price_lines(request.mandataire_lines, rate=rate, field="mandataire_lines")
@@ -354,10 +368,10 @@ def _deposit_percent(request: ContributionRequest) -> Decimal:
                 "Une collectivité locale ne verse pas d'acompte : elle règle la totalité à"
                 " l'achèvement des travaux.",
             )
-        return Decimal(0)
+        return _ZERO
     if pct is None:
         raise RulesError("deposit_percent", "Le pourcentage d'acompte est manquant.")
-    if not pct.is_finite() or not Decimal(0) <= pct <= Decimal(100):
+    if not pct.is_finite() or not _ZERO <= pct <= _HUNDRED:
         raise RulesError(
             "deposit_percent", "Le pourcentage d'acompte doit être compris entre 0 et 100 %."
         )

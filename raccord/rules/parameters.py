@@ -59,7 +59,7 @@ class ParameterSet:
         Raises :class:`RulesError` (field ``key``) when no period covers the date, or when two
         periods overlap on it (an ambiguous set is refused rather than guessed).
         """
-        periods = _periods(self).get(key)
+        periods = _entry(self)[1].get(key)
         if periods is None:
             raise RulesError(key, f"Le paramètre « {key} » n'existe pas.")
         if len(periods) == 1 and periods[0].in_force(on):
@@ -83,10 +83,18 @@ class ParameterSet:
         return self.get(key, on=on).value
 
     def decimal(self, key: str, *, on: date) -> Decimal:
+        decimals = _entry(self)[2]
+        found = decimals.get((key, on))
+        if found is not None:
+            return found
         value = self.value(key, on=on)
         if isinstance(value, bool) or not isinstance(value, Decimal | int):
             raise RulesError(key, f"Le paramètre « {key} » n'est pas un nombre.")
-        return Decimal(value)
+        number = Decimal(value)
+        if len(decimals) >= _MAX_DECIMALS:
+            decimals.clear()
+        decimals[key, on] = number
+        return number
 
     def integer(self, key: str, *, on: date) -> int:
         value = self.value(key, on=on)
@@ -117,26 +125,29 @@ class ParameterSet:
         return found
 
 
-# id(set) -> (set, {key: periods in the set's order}): the index that makes ``get`` a dict
-# look-up instead of a scan of every parameter. The set is kept alive by the cache so that its
-# id is never reused by another object; the cache is bounded (a process sees a handful of sets).
-_PERIODS: dict[int, tuple[ParameterSet, dict[str, tuple[Parameter, ...]]]] = {}
-_PERIODS_MAX_SETS = 16
+# id(set) -> (set, {key: periods in the set's order}, {(key, date): Decimal}): the index that
+# makes ``get`` a dict look-up instead of a scan of every parameter, and the numbers already
+# read (only values found are kept: a missing or ambiguous parameter raises on every call). The
+# set is kept alive by the cache so that its id is never reused by another object; the cache is
+# bounded (a process sees a handful of sets).
+_Entry = tuple["ParameterSet", dict[str, tuple[Parameter, ...]], dict[tuple[str, date], Decimal]]
+_ENTRIES: dict[int, _Entry] = {}
+_MAX_SETS = 16
+_MAX_DECIMALS = 4096
 
 
-def _periods(params: ParameterSet) -> dict[str, tuple[Parameter, ...]]:
-    """The periods of each key of ``params``, in the order of ``params.parameters``."""
-    entry = _PERIODS.get(id(params))
+def _entry(params: ParameterSet) -> _Entry:
+    entry = _ENTRIES.get(id(params))
     if entry is not None and entry[0] is params:
-        return entry[1]
+        return entry
     grouped: dict[str, list[Parameter]] = {}
     for p in params.parameters:
         grouped.setdefault(p.key, []).append(p)
-    index = {key: tuple(group) for key, group in grouped.items()}
-    if len(_PERIODS) >= _PERIODS_MAX_SETS:
-        _PERIODS.clear()
-    _PERIODS[id(params)] = (params, index)
-    return index
+    entry = (params, {key: tuple(group) for key, group in grouped.items()}, {})
+    if len(_ENTRIES) >= _MAX_SETS:
+        _ENTRIES.clear()
+    _ENTRIES[id(params)] = entry
+    return entry
 
 
 def _default_set() -> ParameterSet:

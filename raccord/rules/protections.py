@@ -23,7 +23,12 @@ from decimal import Decimal
 from raccord.rules._frozen import fast_init
 from raccord.rules.inputs import ConnectionRequest, DecouplingKind
 from raccord.rules.parameters import ParameterSet
-from raccord.rules.technical_values import TechnicalValues, technical_values
+from raccord.rules.technical_values import (
+    TechnicalValues,
+    derived,
+    remember,
+    technical_values,
+)
 
 _TOKEN = re.compile(r"[A-Z]+|\d+")
 
@@ -121,6 +126,17 @@ def decoupling_protection(
 
 def decoupling_protection_with(r: ConnectionRequest, tv: TechnicalValues) -> DecouplingProtection:
     """Avenant §5.1.2.1 decoupling protection, parameters already resolved."""
+    key = ("decoupling", r.decoupling, r.has_inverters, r.certificate_standards)
+    found = derived(tv, key)
+    if isinstance(found, DecouplingProtection):
+        return found
+    protection = _decoupling_protection(r, tv)
+    remember(tv, key, protection)
+    return protection
+
+
+def _decoupling_protection(r: ConnectionRequest, tv: TechnicalValues) -> DecouplingProtection:
+    # Depends on the snapshot, decoupling, has_inverters and certificate_standards only.
     accepted = tv.accepted_certificate_standards
     chosen = r.decoupling
     defaulted = chosen is None

@@ -24,7 +24,12 @@ from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import ConnectionRequest, ServiceType
 from raccord.rules.parameters import ParameterSet
-from raccord.rules.technical_values import TechnicalValues, technical_values
+from raccord.rules.technical_values import (
+    TechnicalValues,
+    derived,
+    remember,
+    technical_values,
+)
 
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
@@ -139,8 +144,11 @@ def reactive_setpoint_with(r: ConnectionRequest, tv: TechnicalValues) -> Reactiv
             f"Pracc_inj : réactif absorbé entre 0 et {_fr(tv.zero_max_absorbed_ratio)!s} x P "
             "(§ 3.2 variante 2).",
         )
+    found = derived(tv, _GENERAL_CONDITIONS)
+    if isinstance(found, ReactiveSetpoint):
+        return found
     tan = tv.default_tan_phi
-    return ReactiveSetpoint(
+    setpoint = ReactiveSetpoint(
         1,
         tan,
         cos_phi_of(tan),
@@ -150,6 +158,11 @@ def reactive_setpoint_with(r: ConnectionRequest, tv: TechnicalValues) -> Reactiv
         f"Consigne des Conditions Générales : tan φ = {_fr(tan)!s} (cos φ = "
         f"{_fr(cos_phi_of(tan))!s} sous excité) (§ 3.2 variante 1).",
     )
+    remember(tv, _GENERAL_CONDITIONS, setpoint)
+    return setpoint
+
+
+_GENERAL_CONDITIONS = ("reactive", 1)
 
 
 def reactive_compliant(

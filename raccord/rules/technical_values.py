@@ -125,6 +125,28 @@ _CACHE_MAX_SETS = 16
 _CACHE_MAX_DATES = 4096
 
 
+# Results that depend only on a snapshot and a few enum / bool / string inputs, shared by the
+# rules that use them (their result objects are immutable): (id(snapshot), *inputs) ->
+# (snapshot, result). The snapshot is kept with the result so that a reused id never matches.
+_DERIVED: dict[tuple[object, ...], tuple[TechnicalValues, object]] = {}
+_DERIVED_MAX = 4096
+
+
+def derived(tv: TechnicalValues, key: tuple[object, ...]) -> object | None:
+    """The result remembered by :func:`remember` for ``tv`` and ``key``, or ``None``."""
+    found = _DERIVED.get((id(tv), *key))
+    if found is not None and found[0] is tv:
+        return found[1]
+    return None
+
+
+def remember(tv: TechnicalValues, key: tuple[object, ...], result: object) -> None:
+    """Keep ``result``, computed from ``tv`` and the inputs ``key`` only (bounded cache)."""
+    if len(_DERIVED) >= _DERIVED_MAX:
+        _DERIVED.clear()
+    _DERIVED[(id(tv), *key)] = (tv, result)
+
+
 def technical_values(params: ParameterSet, *, on: date) -> TechnicalValues:
     """The technical parameters in force on ``on`` (all sections of the Avenant).
 

@@ -35,9 +35,11 @@ from raccord.rules.consequences import TechnicalConsequences, technical_conseque
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import (
     BeneficiaryKind,
+    BreakingDevice,
     Confirmation,
     ConnectionRequest,
     CutOutGrouping,
+    DecouplingKind,
     InjectionOption,
     L342Timing,
     RfgScope,
@@ -788,6 +790,7 @@ _SECTION_6_CUT_OUT_GROUPS = tuple(
 # Decisions are immutable and many dossiers share them: reuse equal ones (bounded cache).
 _DECISIONS: dict[tuple[str, str | None, tuple[tuple[str, InputValue], ...], bool], Decision] = {}
 _DECISIONS_MAX = 65536
+_DECISIONS_GET = _DECISIONS.get
 
 
 # --------------------------------------------------------------------------------------------
@@ -796,10 +799,11 @@ _DECISIONS_MAX = 65536
 
 
 class _Planner:
-    __slots__ = ("chosen", "confirmations", "decisions", "document")
+    __slots__ = ("chosen", "confirmations", "crd", "decisions", "document")
 
     def __init__(self, document: DocumentKind, confirmations: Iterable[Confirmation]) -> None:
         self.document = document
+        self.crd = document is DocumentKind.CRD
         self.decisions: dict[str, Decision] = {}
         self.chosen: dict[str, str | None] = {}
         self.confirmations: dict[str, Confirmation] = {}
@@ -848,7 +852,7 @@ class _Planner:
         group in a CRD) is ignored: it no longer applies to the request as it stands.
         """
         avenant_only, parent_group, parent = _GROUP_FAST[gid]
-        if avenant_only and self.document is DocumentKind.CRD:
+        if avenant_only and self.crd:
             self.decisions[gid] = _CRD_OFF[gid]
             self.chosen[gid] = None
             return None
@@ -869,7 +873,7 @@ class _Planner:
             self.decisions[gid] = Decision(gid, block_id, rule, inputs, needs_confirmation)
         else:
             key = (gid, block_id, inputs, needs_confirmation)
-            decision = _DECISIONS.get(key)
+            decision = _DECISIONS_GET(key)
             if decision is None:
                 rule = _RULES[block_id] if block_id is not None else GROUPS[gid].omit_rule
                 decision = Decision(gid, block_id, rule, inputs, needs_confirmation)
@@ -907,26 +911,85 @@ def document_plan(
     p = _Planner(document, confirmations)
     d = p.decide
     inj = r.injection_option
-    # Header
-    d("TITRE", "TITRE.INJ_SOUT" if r.storage else "TITRE.PRODUCTION", (("storage", r.storage),))
-    benef = r.beneficiary
-    d(
-        "BENEF",
-        "BENEF.PERSONNE" if benef is BeneficiaryKind.PERSON else "BENEF.SOCIETE",
-        (("beneficiary", benef),),
-        benef is BeneficiaryKind.LOCAL_AUTHORITY,
-    )
-    # §2.1
-    d(
-        "2.1",
-        "2.1.V1" if r.l342_6_timing is L342Timing.AFTER_REQUEST else "2.1.V2",
-        (("l342_6_timing", r.l342_6_timing),),
-    )
-    # §3.1
-    v31 = d(
-        "3.1", "3.1.V1" if inj is InjectionOption.TOTAL else "3.1.V2", (("injection_option", inj),)
-    )
     w = r.withdrawal
+    # §6 variant and sub-variant first: the groups decided from the request's powers (§3.1
+    # options, §3.2, §3.3, §6) are decided here, the others by _decide_fixed from enum and
+    # bool inputs only, whose decisions are remembered as a whole when nothing is confirmed.
+    dp = c.delivery_point
+    v6 = d(
+        "6.V",
+        f"6.V{dp.variant!s}",
+        (("injection_option", inj), ("withdrawal", w), ("pracc_sout_kva", r.pracc_sout_kva)),
+        dp.variant_needs_confirmation,
+        cache=False,
+    )
+    assert v6 is not None
+    variant = int(v6[3:])
+    sub = (
+        dp.sub_variant
+        if variant == dp.variant
+        else sub_variant_for(variant, big_inj=dp.big_inj, big_sout=dp.big_sout, private=dp.private)
+    )
+    sub_inputs: tuple[tuple[str, InputValue], ...] = (
+        ("pracc_inj_kva", r.pracc_inj_kva),
+        ("pracc_sout_kva", r.pracc_sout_kva),
+        ("metering_location", r.metering_location),
+    )
+    for n, group in _SECTION_6_SUB_GROUPS:
+        d(group, f"6.V{n!s}.SV{sub!s}" if n == variant else None, sub_inputs, cache=False)
+    dec = c.decoupling
+    key: _FixedKey = (
+        document,
+        variant,
+        sub,
+        r.storage,
+        r.beneficiary,
+        r.l342_6_timing,
+        inj,
+        s.s3renr,
+        s.s3renr_case,
+        s.private_works_needed,
+        dec.variant,
+        r.decoupling,
+        r.has_inverters,
+        dec.certificate_accepted,
+        dec.needs_confirmation,
+        dp.breaking_option,
+        r.breaking_device,
+        dp.breaking_defaulted,
+        r.cut_out_grouping,
+        s.tariff_signal_filter_needed,
+        r.rfg_scope,
+        r.service_type,
+        r.certificates_supplied,
+        s.harmonics_filter_needed,
+        c.harmonics.standard,
+        s.meter_telecom_needed,
+        s.mobile_coverage,
+        s.study_resumed,
+        s.source_works,
+        s.anticipated_connection_offered,
+        r.requester_signs_by_delegation,
+        s.dso_signs_by_delegation,
+    )
+    if p.confirmations:
+        _decide_fixed(p, key)
+    else:
+        fixed = _FIXED.get(key)
+        if fixed is None:
+            _decide_fixed(p, key)
+            fixed = (
+                {gid: p.decisions[gid] for gid in _FIXED_GROUPS},
+                {gid: p.chosen[gid] for gid in _FIXED_GROUPS},
+            )
+            if len(_FIXED) >= _DECISIONS_MAX:
+                _FIXED.clear()
+            _FIXED[key] = fixed
+        else:
+            p.decisions.update(fixed[0])
+            p.chosen.update(fixed[1])
+    # §3.1 options
+    v31 = p.chosen["3.1"]
     w_inputs: tuple[tuple[str, InputValue], ...] = (
         ("withdrawal", w),
         ("pracc_sout_kva", r.pracc_sout_kva),
@@ -956,10 +1019,107 @@ def document_plan(
         wk.needs_confirmation,
         cache=False,
     )
+    decisions = tuple(map(p.decisions.__getitem__, GROUPS))
+    chosen = frozenset(filter(None, map(p.chosen.__getitem__, _DECISION_ORDER)))
+    return DocumentPlan(document, decisions, chosen)
+
+
+# The inputs of the groups decided from enum and bool inputs only (see _decide_fixed), in order.
+_FixedKey = tuple[
+    DocumentKind,
+    int,
+    str,
+    bool,
+    BeneficiaryKind,
+    L342Timing,
+    InjectionOption,
+    bool | None,
+    S3renrCase | None,
+    bool | None,
+    int,
+    DecouplingKind | None,
+    bool,
+    bool | None,
+    bool,
+    int,
+    BreakingDevice | None,
+    bool,
+    CutOutGrouping | None,
+    bool | None,
+    RfgScope | None,
+    ServiceType,
+    bool,
+    bool | None,
+    str,
+    bool,
+    bool | None,
+    bool,
+    bool,
+    bool | None,
+    bool,
+    bool,
+]
+# Decisions and chosen blocks of those groups by key, when nothing is confirmed (bounded).
+_FIXED: dict[_FixedKey, tuple[dict[str, Decision], dict[str, str | None]]] = {}
+
+
+def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
+    """Decide every group whose choice depends only on ``key`` (and on §6, decided before)."""
+    (
+        document,
+        _variant,
+        sub,
+        storage,
+        benef,
+        l342_6_timing,
+        inj,
+        s3renr,
+        s3renr_case,
+        private_works_needed,
+        dec_variant,
+        decoupling,
+        has_inverters,
+        certificate_accepted,
+        dec_needs_confirmation,
+        breaking_option,
+        breaking_device,
+        breaking_defaulted,
+        grouping,
+        tariff_signal_filter_needed,
+        rfg_scope,
+        service_type,
+        certificates_supplied,
+        harmonics_filter_needed,
+        harmonics_standard,
+        meter_telecom_needed,
+        mobile_coverage,
+        study_resumed,
+        source_works,
+        anticipated_connection_offered,
+        requester_signs_by_delegation,
+        dso_signs_by_delegation,
+    ) = key
+    d = p.decide
+    # Header
+    d("TITRE", "TITRE.INJ_SOUT" if storage else "TITRE.PRODUCTION", (("storage", storage),))
+    d(
+        "BENEF",
+        "BENEF.PERSONNE" if benef is BeneficiaryKind.PERSON else "BENEF.SOCIETE",
+        (("beneficiary", benef),),
+        benef is BeneficiaryKind.LOCAL_AUTHORITY,
+    )
+    # §2.1
+    d(
+        "2.1",
+        "2.1.V1" if l342_6_timing is L342Timing.AFTER_REQUEST else "2.1.V2",
+        (("l342_6_timing", l342_6_timing),),
+    )
+    # §3.1 (its options depend on the withdrawal power: decided in document_plan)
+    d("3.1", "3.1.V1" if inj is InjectionOption.TOTAL else "3.1.V2", (("injection_option", inj),))
     # §4 S3REnR
-    s3_inputs: tuple[tuple[str, InputValue], ...] = (("s3renr", s.s3renr),)
-    s3 = d("4.O", "4.O" if s.s3renr else None, s3_inputs, s.s3renr is None) is not None
-    case = s.s3renr_case
+    s3_inputs: tuple[tuple[str, InputValue], ...] = (("s3renr", s3renr),)
+    s3 = d("4.O", "4.O" if s3renr else None, s3_inputs, s3renr is None) is not None
+    case = s3renr_case
     d(
         "4.1",
         "4.1.V2"
@@ -975,52 +1135,28 @@ def document_plan(
         d(t, f"{t!s}.V1" if s3 else f"{t!s}.V2", s3_chosen)
     d(
         "4.4",
-        "4.4.V1" if s.private_works_needed else "4.4.V2",
-        (("private_works_needed", s.private_works_needed),),
-        s.private_works_needed is None,
+        "4.4.V1" if private_works_needed else "4.4.V2",
+        (("private_works_needed", private_works_needed),),
+        private_works_needed is None,
     )
     # §5.1.2.1 (§5.1.2.2 after §6)
-    dec = c.decoupling
     d(
         "5.1.2.1",
-        f"5.1.2.1.V{dec.variant!s}",
+        f"5.1.2.1.V{dec_variant!s}",
         (
-            ("decoupling", r.decoupling),
-            ("has_inverters", r.has_inverters),
-            ("certificate_accepted", dec.certificate_accepted),
+            ("decoupling", decoupling),
+            ("has_inverters", has_inverters),
+            ("certificate_accepted", certificate_accepted),
         ),
-        dec.needs_confirmation,
+        dec_needs_confirmation,
     )
-    # §6 (before §5.1.2.2, which depends on its sub-variant)
-    dp = c.delivery_point
+    # §6 breaking device and cut-outs (variant and sub-variant decided in document_plan)
     d(
         "6.O",
-        f"6.O{dp.breaking_option!s}",
-        (("breaking_device", r.breaking_device),),
-        dp.breaking_defaulted,
+        f"6.O{breaking_option!s}",
+        (("breaking_device", breaking_device),),
+        breaking_defaulted,
     )
-    v6 = d(
-        "6.V",
-        f"6.V{dp.variant!s}",
-        (("injection_option", inj), ("withdrawal", w), ("pracc_sout_kva", r.pracc_sout_kva)),
-        dp.variant_needs_confirmation,
-        cache=False,
-    )
-    assert v6 is not None
-    variant = int(v6[3:])
-    sub = (
-        dp.sub_variant
-        if variant == dp.variant
-        else sub_variant_for(variant, big_inj=dp.big_inj, big_sout=dp.big_sout, private=dp.private)
-    )
-    sub_inputs: tuple[tuple[str, InputValue], ...] = (
-        ("pracc_inj_kva", r.pracc_inj_kva),
-        ("pracc_sout_kva", r.pracc_sout_kva),
-        ("metering_location", r.metering_location),
-    )
-    for n, group in _SECTION_6_SUB_GROUPS:
-        d(group, f"6.V{n!s}.SV{sub!s}" if n == variant else None, sub_inputs, cache=False)
-    grouping = r.cut_out_grouping
     cut_inputs: tuple[tuple[str, InputValue], ...] = (("cut_out_grouping", grouping),)
     option = 1 if grouping is CutOutGrouping.GROUPED_ECP3D else 2
     for group, blocks in _SECTION_6_CUT_OUT_GROUPS:
@@ -1034,67 +1170,67 @@ def document_plan(
     # §5.2
     d(
         "5.2",
-        "5.2.V2" if s.tariff_signal_filter_needed else "5.2.V1",
-        (("tariff_signal_filter_needed", s.tariff_signal_filter_needed),),
-        s.tariff_signal_filter_needed is None,
+        "5.2.V2" if tariff_signal_filter_needed else "5.2.V1",
+        (("tariff_signal_filter_needed", tariff_signal_filter_needed),),
+        tariff_signal_filter_needed is None,
     )
     # §5.3
-    scope = r.rfg_scope
+    scope = rfg_scope
     scope_defaulted = scope is None
     if scope is None:
         scope = (
             RfgScope.WHOLE
-            if r.service_type is ServiceType.NEW_CONNECTION
+            if service_type is ServiceType.NEW_CONNECTION
             else RfgScope.NEW_OR_MODIFIED_PARTS
         )
     rfg_inputs: tuple[tuple[str, InputValue], ...] = (
-        ("rfg_scope", r.rfg_scope),
-        ("service_type", r.service_type),
+        ("rfg_scope", rfg_scope),
+        ("service_type", service_type),
     )
     d(
         "5.3",
         "5.3.V2" if scope is RfgScope.NOT_SUBJECT else "5.3.V1",
         rfg_inputs,
-        scope_defaulted and r.service_type is not ServiceType.NEW_CONNECTION,
+        scope_defaulted and service_type is not ServiceType.NEW_CONNECTION,
     )
     d(
         "5.3.V1.SV",
         "5.3.V1.SV2" if scope is RfgScope.NEW_OR_MODIFIED_PARTS else "5.3.V1.SV1",
         rfg_inputs,
-        scope_defaulted and r.service_type is not ServiceType.NEW_CONNECTION,
+        scope_defaulted and service_type is not ServiceType.NEW_CONNECTION,
     )
     d(
         "5.3.V1.PO",
-        None if r.certificates_supplied else "5.3.V1.PO",
-        (("certificates_supplied", r.certificates_supplied),),
+        None if certificates_supplied else "5.3.V1.PO",
+        (("certificates_supplied", certificates_supplied),),
     )
-    d("5.3.V2.SV", "5.3.V2.SV1" if r.storage else "5.3.V2.SV2", (("storage", r.storage),))
+    d("5.3.V2.SV", "5.3.V2.SV1" if storage else "5.3.V2.SV2", (("storage", storage),))
     # §5.4
     d(
         "5.4",
-        "5.4.V2" if s.harmonics_filter_needed else "5.4.V1",
-        (("harmonics_filter_needed", s.harmonics_filter_needed),),
-        s.harmonics_filter_needed is None,
+        "5.4.V2" if harmonics_filter_needed else "5.4.V1",
+        (("harmonics_filter_needed", harmonics_filter_needed),),
+        harmonics_filter_needed is None,
     )
     d(
         "5.4.V1.PO",
-        "5.4.V1.PO" if r.has_inverters else None,
-        (("has_inverters", r.has_inverters), ("harmonics_standard", c.harmonics.standard)),
+        "5.4.V1.PO" if has_inverters else None,
+        (("has_inverters", has_inverters), ("harmonics_standard", harmonics_standard)),
     )
     # §5.5
     d(
         "5.5.O",
-        "5.5.O" if s.meter_telecom_needed else None,
-        (("meter_telecom_needed", s.meter_telecom_needed),),
+        "5.5.O" if meter_telecom_needed else None,
+        (("meter_telecom_needed", meter_telecom_needed),),
     )
     d(
         "5.5.O.O",
-        "5.5.O.O" if s.mobile_coverage is False else None,
-        (("mobile_coverage", s.mobile_coverage),),
-        s.mobile_coverage is None,
+        "5.5.O.O" if mobile_coverage is False else None,
+        (("mobile_coverage", mobile_coverage),),
+        mobile_coverage is None,
     )
     # §7
-    d("7.1", "7.1.V1" if s.study_resumed else None, (("study_resumed", s.study_resumed),))
+    d("7.1", "7.1.V1" if study_resumed else None, (("study_resumed", study_resumed),))
     d("7.2.1", "7.2.1.V1" if s3 else "7.2.1.V2", s3_chosen)
     d("7.2.2.O", "7.2.2.O" if s3 else None, s3_chosen)
     d("7.2.4.PO", "7.2.4.PO", (("document", document),))
@@ -1105,29 +1241,43 @@ def document_plan(
     )
     option73 = d(
         "7.3",
-        "7.3.O2" if s.source_works and s.anticipated_connection_offered else "7.3.O1",
+        "7.3.O2" if source_works and anticipated_connection_offered else "7.3.O1",
         (
-            ("source_works", s.source_works),
-            ("anticipated_connection_offered", s.anticipated_connection_offered),
+            ("source_works", source_works),
+            ("anticipated_connection_offered", anticipated_connection_offered),
         ),
-        s.source_works and s.anticipated_connection_offered is None,
+        source_works and anticipated_connection_offered is None,
     )
     # §8
     d(
         "8.DELEG.DEMANDEUR",
-        "8.DELEG.DEMANDEUR" if r.requester_signs_by_delegation else None,
-        (("requester_signs_by_delegation", r.requester_signs_by_delegation),),
+        "8.DELEG.DEMANDEUR" if requester_signs_by_delegation else None,
+        (("requester_signs_by_delegation", requester_signs_by_delegation),),
     )
     d(
         "8.DELEG.ENEDIS",
-        "8.DELEG.ENEDIS" if s.dso_signs_by_delegation else None,
-        (("dso_signs_by_delegation", s.dso_signs_by_delegation),),
+        "8.DELEG.ENEDIS" if dso_signs_by_delegation else None,
+        (("dso_signs_by_delegation", dso_signs_by_delegation),),
     )
     # §1 synthèse mentions the §7.3 option 2
     d("1.O", "1.O" if option73 == "7.3.O2" else None, (("7.3", option73),))
-    decisions = tuple(map(p.decisions.__getitem__, GROUPS))
-    chosen = frozenset(filter(None, p.chosen.values()))
-    return DocumentPlan(document, decisions, chosen)
+
+
+_POWER_GROUPS = frozenset(
+    {"3.1.V1.O", "3.1.V2.O", "3.2", "3.3", "6.V", "6.V1.SV", "6.V2.SV", "6.V3.SV", "6.V4.SV"}
+)
+_FIXED_GROUPS = tuple(gid for gid in GROUPS if gid not in _POWER_GROUPS)
+# The order in which the groups were decided before _decide_fixed existed: ``chosen`` is built
+# in that order so that even its iteration order is unchanged.
+_DECISION_ORDER = (
+    "TITRE", "BENEF", "2.1", "3.1", "3.1.V1.O", "3.1.V2.O", "3.2", "3.3", "4.O", "4.1",
+    "4.2.1", "4.2.2", "4.2.3", "4.4", "5.1.2.1", "6.O", "6.V", "6.V1.SV", "6.V2.SV", "6.V3.SV",
+    "6.V4.SV", "6.V2.SV2.2.O", "6.V2.SV2.4.O", "6.V2.SV2.6.O", "5.1.2.2.O", "5.2", "5.3",
+    "5.3.V1.SV", "5.3.V1.PO", "5.3.V2.SV", "5.4", "5.4.V1.PO", "5.5.O", "5.5.O.O", "7.1",
+    "7.2.1", "7.2.2.O", "7.2.4.PO", "7.2.5.V", "7.3", "8.DELEG.DEMANDEUR", "8.DELEG.ENEDIS",
+    "1.O",
+)  # fmt: skip
+assert sorted(_DECISION_ORDER) == sorted(GROUPS)
 
 
 def catalogue_markdown() -> str:

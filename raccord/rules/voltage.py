@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
@@ -143,10 +144,38 @@ class StudyRow:
     comment: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """The admissible range on one date and its sheet row (« Plage admissible »)."""
+
+    nominal: Decimal
+    upper: Decimal
+    lower: Decimal
+    row: StudyRow
+
+
 @fast_init
 @dataclass(frozen=True, slots=True)
+class _Sheet:
+    """What the sheet rows are built from besides the results: the study, the transformer
+    reactance and the extension resistance used (Ω), and the admissible range."""
+
+    study: VoltageStudyInput
+    transformer_x_ohm: float
+    extension_r_ohm: float
+    limits: _Limits
+
+
+@fast_init
+@dataclass(frozen=True)
 class VoltageStudy:
-    """Results of Annex 4 (voltages between phases, V, to 0.1 V) and the sheet rows."""
+    """Results of Annex 4 (voltages between phases, V, to 0.1 V) and the sheet rows.
+
+    ``rows`` (the « Fiche de contrôle de l'étude ») is built on first access and kept: most
+    callers only need the verdict. The class is therefore not slotted (``cached_property``
+    stores the rows in the instance dict); two studies are equal when their results and the
+    inputs of their sheet are.
+    """
 
     source_v: Decimal
     max_without_producers_v: Decimal
@@ -159,10 +188,68 @@ class VoltageStudy:
     upper_limit_v: Decimal
     lower_limit_v: Decimal
     compliant: bool
-    rows: tuple[StudyRow, ...]
+    sheet: _Sheet = field(repr=False)
+
+    @cached_property
+    def rows(self) -> tuple[StudyRow, ...]:
+        """The rows of the Annex 4 sheet: data, extension and results, in sheet order."""
+        sheet = self.sheet
+        return _rows(
+            sheet.study,
+            x_tr=sheet.transformer_x_ohm,
+            r_ext=sheet.extension_r_ohm,
+            max_without=self.max_without_producers_v,
+            max_before=self.max_before_v,
+            max_after=self.max_after_v,
+            at_connection=self.connection_point_v,
+            rise=self.extension_rise_v,
+            limits=sheet.limits,
+        )
+
+
+# The admissible range by parameter set and date (a speed-up, no new rule). id(set) -> (set,
+# {date: limits}); the set is kept alive by the cache so that its id is never reused.
+_LIMITS: dict[int, tuple[ParameterSet, dict[date, _Limits]]] = {}
+_CACHE_MAX_SETS = 16
+_CACHE_MAX_VALUES = 4096
+
+
+def _limits(params: ParameterSet, on: date) -> _Limits:
+    """Nominal voltage and ±tolerance in force on ``on``, remembered per (set, date)."""
+    entry = _LIMITS.get(id(params))
+    if entry is None or entry[0] is not params:
+        if len(_LIMITS) >= _CACHE_MAX_SETS:
+            _LIMITS.clear()
+        entry = (params, {})
+        _LIMITS[id(params)] = entry
+    by_date = entry[1]
+    limits = by_date.get(on)
+    if limits is None:
+        nominal = params.decimal("voltage.nominal_line_v", on=on)
+        tolerance = params.decimal("voltage.tolerance", on=on)
+        upper = nominal * (1 + tolerance)
+        lower = nominal * (1 - tolerance)
+        row = StudyRow(
+            _RESULTS,
+            "Plage admissible",
+            f"{nominal * (1 - tolerance):.0f} à {nominal * (1 + tolerance):.0f}",
+            "V",
+            f"Un ± {tolerance * 100:.0f} %",
+        )
+        limits = _Limits(nominal, upper, lower, row)
+        if len(by_date) >= _CACHE_MAX_VALUES:
+            by_date.clear()
+        by_date[on] = limits
+    return limits
 
 
 def _positive(value: Decimal, field: str, label: str, *, allow_zero: bool = True) -> float:
+    try:
+        number = float(value)
+    except ValueError:  # a signalling NaN
+        number = math.nan
+    if 0.0 < number < math.inf:  # the usual case: the Decimal is finite and positive too
+        return number
     if not value.is_finite() or value < 0 or (not allow_zero and value == 0):
         qualifier = "positif ou nul" if allow_zero else "strictement positif"
         raise RulesError(field, f"{label} doit être {qualifier}.")
@@ -200,12 +287,24 @@ def _extension_impedance(params: ParameterSet, ext: Extension, on: date) -> tupl
     return r, x
 
 
-def feeder_model(params: ParameterSet, study: VoltageStudyInput) -> FeederModel:
-    """Build the equivalent chain of the Annex 4 study (model in the module docstring).
+# The equivalent chain without its dataclasses: source voltage (V between phases), node names,
+# R and X per branch (Ω), loads (P W, Q var) per node for the three scenarios, the number of
+# existing nodes, the connection node and the tap node. See FeederModel.
+_Chain = tuple[
+    float,
+    list[str],
+    list[float],
+    list[float],
+    list[list[float]],
+    list[list[float]],
+    list[list[float]],
+    int,
+    int,
+    int,
+]
 
-    Raises :class:`RulesError` on negative or missing figures, a share outside 0 and 100 %, a
-    substation consumption below the feeder's, or an unknown conductor.
-    """
+
+def _chain(params: ParameterSet, study: VoltageStudyInput) -> _Chain:
     on = study.on
     hta_max = _positive(study.hta_max_kv, "hta_max_kv", "La tension max HTA", allow_zero=False)
     hta_nom = _positive(
@@ -276,22 +375,29 @@ def feeder_model(params: ParameterSet, study: VoltageStudyInput) -> FeederModel:
         else 0.0
     )
     mixed = study.feeder_type is FeederType.MIXED
-    branches = [Branch("JDB", r_tr, x_tr)]
+    names = ["JDB"]
+    rs = [r_tr]
+    xs = [x_tr]
     mid = 0
     if mixed and (r_up > 0 or x_up > 0):
-        branches.append(Branch("milieu", r_up / 2, x_up / 2))
-        mid = len(branches) - 1
-        branches.append(Branch("piquage", r_up / 2, x_up / 2))
+        names += ("milieu", "piquage")
+        rs += (r_up / 2, r_up / 2)
+        xs += (x_up / 2, x_up / 2)
+        mid = 1
     elif r_up > 0 or x_up > 0:
-        branches.append(Branch("piquage", r_up, x_up))
-    tap = len(branches) - 1
-    existing_nodes = len(branches)
+        names.append("piquage")
+        rs.append(r_up)
+        xs.append(x_up)
+    tap = len(names) - 1
+    existing_nodes = len(names)
     if study.extension is not None:
         r_ext, x_ext = _extension_impedance(params, study.extension, on)
-        branches.append(Branch("PDR", r_ext, x_ext))
-    connection = len(branches) - 1
+        names.append("PDR")
+        rs.append(r_ext)
+        xs.append(x_ext)
+    connection = len(names) - 1
 
-    n = len(branches)
+    n = len(names)
     without = [[0.0, 0.0] for _ in range(n)]
     feeder_load = share / 100 * p_feed * 1000
     substation_load = share / 100 * p_sub * 1000
@@ -315,20 +421,173 @@ def feeder_model(params: ParameterSet, study: VoltageStudyInput) -> FeederModel:
     after = [list(v) for v in before]
     after[connection][0] -= pracc * 1000
     after[connection][1] -= pracc * 1000 * float(study.tan_phi)
+    source_v = u0 * hta_max / hta_nom
+    return source_v, names, rs, xs, without, before, after, existing_nodes, connection, tap
+
+
+def feeder_model(params: ParameterSet, study: VoltageStudyInput) -> FeederModel:
+    """Build the equivalent chain of the Annex 4 study (model in the module docstring).
+
+    Raises :class:`RulesError` on negative or missing figures, a share outside 0 and 100 %, a
+    substation consumption below the feeder's, or an unknown conductor.
+    """
+    source_v, names, rs, xs, without, before, after, existing, connection, tap = _chain(
+        params, study
+    )
 
     def freeze(loads: list[list[float]]) -> tuple[tuple[float, float], ...]:
         return tuple((p, q) for p, q in loads)
 
     return FeederModel(
-        source_v=u0 * hta_max / hta_nom,
-        branches=tuple(branches),
+        source_v=source_v,
+        branches=tuple(map(Branch, names, rs, xs)),
         loads_without=freeze(without),
         loads_before=freeze(before),
         loads_after=freeze(after),
-        existing_nodes=existing_nodes,
+        existing_nodes=existing,
         connection_node=connection,
         tap_node=tap,
     )
+
+
+def _sweep(
+    v_source: complex,
+    impedances: Sequence[complex],
+    per_phase: Sequence[complex],
+    tolerance_v: float,
+    max_iterations: int,
+) -> list[complex] | None:
+    """Per-phase node voltages of the backward/forward sweep, ``None`` if it does not converge.
+
+    Same arithmetic, in the same order, as the textbook loop: each iteration computes the node
+    currents conj(S/V), accumulates them from the far end, then walks the voltages down from the
+    source; it stops once no node moved by ``tolerance_v`` or more. Two speed-ups that change
+    no bit of the magnitudes:
+
+    * nodes past the last loaded one carry no current: their voltage is that of the last loaded
+      node, so the sweep runs on the loaded part only and copies that voltage along the tail
+      (their moves equal the last loaded node's, so the stopping test is unchanged);
+    * chains of up to four nodes (every Annex 4 model) run unrolled, without lists.
+    """
+    n = len(per_phase)
+    loaded = n
+    while loaded > 1 and per_phase[loaded - 1] == 0j and impedances[loaded - 1] * 0j == 0j:
+        loaded -= 1
+    if loaded == 1:
+        volts = _sweep1(v_source, impedances[0], per_phase[0], tolerance_v, max_iterations)
+    elif loaded == 2:
+        volts = _sweep2(v_source, impedances, per_phase, tolerance_v, max_iterations)
+    elif loaded == 3:
+        volts = _sweep3(v_source, impedances, per_phase, tolerance_v, max_iterations)
+    elif loaded == 4:
+        volts = _sweep4(v_source, impedances, per_phase, tolerance_v, max_iterations)
+    else:
+        volts = _sweep_n(v_source, impedances, per_phase, tolerance_v, max_iterations)
+    if volts is None or loaded == n:
+        return volts
+    return volts + [volts[-1]] * (n - loaded)
+
+
+def _sweep1(
+    v0: complex, z0: complex, s0: complex, tol: float, iterations: int
+) -> list[complex] | None:
+    u0 = v0
+    for _ in range(iterations):
+        w0 = v0 - z0 * (0j + (s0 / u0).conjugate())
+        delta = abs(w0 - u0)
+        u0 = w0
+        if delta < tol:
+            return [u0]
+    return None
+
+
+def _sweep2(
+    v0: complex, z: Sequence[complex], s: Sequence[complex], tol: float, iterations: int
+) -> list[complex] | None:
+    z0, z1 = z[0], z[1]
+    s0, s1 = s[0], s[1]
+    u0 = u1 = v0
+    for _ in range(iterations):
+        f1 = 0j + (s1 / u1).conjugate()
+        f0 = f1 + (s0 / u0).conjugate()
+        w0 = v0 - z0 * f0
+        w1 = w0 - z1 * f1
+        delta = max(abs(w0 - u0), abs(w1 - u1))
+        u0, u1 = w0, w1
+        if delta < tol:
+            return [u0, u1]
+    return None
+
+
+def _sweep3(
+    v0: complex, z: Sequence[complex], s: Sequence[complex], tol: float, iterations: int
+) -> list[complex] | None:
+    z0, z1, z2 = z[0], z[1], z[2]
+    s0, s1, s2 = s[0], s[1], s[2]
+    u0 = u1 = u2 = v0
+    for _ in range(iterations):
+        f2 = 0j + (s2 / u2).conjugate()
+        f1 = f2 + (s1 / u1).conjugate()
+        f0 = f1 + (s0 / u0).conjugate()
+        w0 = v0 - z0 * f0
+        w1 = w0 - z1 * f1
+        w2 = w1 - z2 * f2
+        delta = max(abs(w0 - u0), abs(w1 - u1), abs(w2 - u2))
+        u0, u1, u2 = w0, w1, w2
+        if delta < tol:
+            return [u0, u1, u2]
+    return None
+
+
+def _sweep4(
+    v0: complex, z: Sequence[complex], s: Sequence[complex], tol: float, iterations: int
+) -> list[complex] | None:
+    z0, z1, z2, z3 = z[0], z[1], z[2], z[3]
+    s0, s1, s2, s3 = s[0], s[1], s[2], s[3]
+    u0 = u1 = u2 = u3 = v0
+    for _ in range(iterations):
+        f3 = 0j + (s3 / u3).conjugate()
+        f2 = f3 + (s2 / u2).conjugate()
+        f1 = f2 + (s1 / u1).conjugate()
+        f0 = f1 + (s0 / u0).conjugate()
+        w0 = v0 - z0 * f0
+        w1 = w0 - z1 * f1
+        w2 = w1 - z2 * f2
+        w3 = w2 - z3 * f3
+        delta = max(abs(w0 - u0), abs(w1 - u1), abs(w2 - u2), abs(w3 - u3))
+        u0, u1, u2, u3 = w0, w1, w2, w3
+        if delta < tol:
+            return [u0, u1, u2, u3]
+    return None
+
+
+def _sweep_n(
+    v0: complex, z: Sequence[complex], s: Sequence[complex], tol: float, iterations: int
+) -> list[complex] | None:
+    n = len(z)
+    volts = [v0] * n
+    flows = [0j] * n
+    backward = range(n - 1, -1, -1)
+    for _ in range(iterations):
+        flow = 0j
+        for k in backward:
+            flow += (s[k] / volts[k]).conjugate()
+            flows[k] = flow
+        previous = v0
+        delta = 0.0
+        for k in range(n):
+            v = previous - z[k] * flows[k]
+            delta = max(delta, abs(v - volts[k]))
+            volts[k] = v
+            previous = v
+        if delta < tol:
+            return volts
+    return None
+
+
+_NOT_CONVERGED = (
+    "Le calcul de tension ne converge pas : le réseau ne peut pas transiter cette puissance."
+)
 
 
 def solve_chain(
@@ -345,43 +604,45 @@ def solve_chain(
     iteration is the classic ΔU ≈ (R·P + X·Q)/U. Raises :class:`RulesError` when the sweep
     does not converge (the network cannot carry that power).
     """
-    v_source = complex(source_v / SQRT3, 0.0)
-    n = len(branches)
-    volts = [v_source] * n
-    per_phase = [complex(p / 3.0, q / 3.0) for p, q in loads]
-    impedances = [complex(b.r_ohm, b.x_ohm) for b in branches]
-    for _ in range(max_iterations):
-        currents = [(s / v).conjugate() for s, v in zip(per_phase, volts, strict=True)]
-        flow = 0j
-        branch_currents = [0j] * n
-        for k in range(n - 1, -1, -1):
-            flow += currents[k]
-            branch_currents[k] = flow
-        previous = v_source
-        delta = 0.0
-        new = []
-        for k in range(n):
-            v = previous - impedances[k] * branch_currents[k]
-            delta = max(delta, abs(v - volts[k]))
-            new.append(v)
-            previous = v
-        volts = new
-        if delta < tolerance_v:
-            return [abs(v) * SQRT3 for v in volts]
-    raise RulesError(
-        "pracc_kva",
-        "Le calcul de tension ne converge pas : le réseau ne peut pas transiter cette puissance.",
+    if len(loads) != len(branches) and max_iterations > 0:
+        raise ValueError("solve_chain: one load per branch")
+    volts = _sweep(
+        complex(source_v / SQRT3, 0.0),
+        [complex(b.r_ohm, b.x_ohm) for b in branches],
+        [complex(p / 3.0, q / 3.0) for p, q in loads],
+        tolerance_v,
+        max_iterations,
     )
+    if volts is None:
+        raise RulesError("pracc_kva", _NOT_CONVERGED)
+    return [abs(v) * SQRT3 for v in volts]
+
+
+def _solve(v_source: complex, impedances: list[complex], loads: list[list[float]]) -> list[float]:
+    volts = _sweep(v_source, impedances, [complex(p / 3.0, q / 3.0) for p, q in loads], 1e-6, 100)
+    if volts is None:
+        raise RulesError("pracc_kva", _NOT_CONVERGED)
+    return [abs(v) * SQRT3 for v in volts]
 
 
 def _volts(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(TENTH)
 
 
+_PCT: dict[tuple[Decimal, Decimal], str] = {}
+
+
 def _pct(value: Decimal, nominal: Decimal) -> str:
-    pct = ((value / nominal - 1) * 100).quantize(TENTH)
-    sign = "+" if pct >= 0 else "-"
-    return f"Un {sign} {abs(pct):.1f} %".replace(".", ",")
+    key = (value, nominal)
+    text = _PCT.get(key)
+    if text is None:
+        pct = ((value / nominal - 1) * 100).quantize(TENTH)
+        sign = "+" if pct >= 0 else "-"
+        text = f"Un {sign} {abs(pct):.1f} %".replace(".", ",")
+        if len(_PCT) >= _CACHE_MAX_VALUES:
+            _PCT.clear()
+        _PCT[key] = text
+    return text
 
 
 def voltage_study(params: ParameterSet, *, study: VoltageStudyInput) -> VoltageStudy:
@@ -391,162 +652,159 @@ def voltage_study(params: ParameterSet, *, study: VoltageStudyInput) -> VoltageS
     connection, and at the requester's connection point, and returns the rows of the « Fiche
     de contrôle de l'étude ». Nominal voltage and tolerance come from ``voltage.*`` parameters.
     """
-    model = feeder_model(params, study)
-    nominal = params.decimal("voltage.nominal_line_v", on=study.on)
-    tolerance = params.decimal("voltage.tolerance", on=study.on)
-    upper = nominal * (1 + tolerance)
-    lower = nominal * (1 - tolerance)
-    existing = model.existing_nodes
-    v_without = solve_chain(model.source_v, model.branches, model.loads_without)
-    v_before = solve_chain(model.source_v, model.branches, model.loads_before)
-    v_after = solve_chain(model.source_v, model.branches, model.loads_after)
-    max_without = _volts(max(v_without[:existing]))
-    max_before = _volts(max(v_before[:existing]))
+    source_v, _, rs, xs, without, before, after, existing, connection, tap = _chain(params, study)
+    limits = _limits(params, study.on)
+    nominal, upper, lower = limits.nominal, limits.upper, limits.lower
+    v_source = complex(source_v / SQRT3, 0.0)
+    impedances = list(map(complex, rs, xs))
+    v_without = _solve(v_source, impedances, without)[:existing]
+    v_before = _solve(v_source, impedances, before)[:existing]
+    v_after = _solve(v_source, impedances, after)
+    max_without = _volts(max(v_without))
+    max_before = _volts(max(v_before))
     max_after = _volts(max(v_after))
     min_after = _volts(min(v_after))
-    at_connection = _volts(v_after[model.connection_node])
-    rise = _volts(v_after[model.connection_node] - v_after[model.tap_node])
-    all_values = [_volts(v) for v in (*v_without[:existing], *v_before[:existing], *v_after)]
-    compliant = all(lower <= v <= upper for v in all_values)
-    rows = _rows(
-        study, model, params, max_without, max_before, max_after, at_connection, rise, nominal
-    )
+    at_connection = _volts(v_after[connection])
+    rise = _volts(v_after[connection] - v_after[tap])
+    every = v_without + v_before + v_after
+    if math.isfinite(sum(every)):
+        # _volts is non-decreasing, so every rounded value is in range iff the extremes are,
+        # and the rounded maximum is the largest of the three rounded maxima.
+        highest = max(max_without, max_before, max_after)
+        compliant = lower <= _volts(min(every)) and highest <= upper
+    else:
+        all_values = [_volts(v) for v in every]
+        compliant = all(lower <= v <= upper for v in all_values)
     return VoltageStudy(
-        source_v=_volts(model.source_v),
-        max_without_producers_v=max_without,
-        max_before_v=max_before,
-        max_after_v=max_after,
-        connection_point_v=at_connection,
-        extension_rise_v=rise,
-        min_after_v=min_after,
-        nominal_v=nominal,
-        upper_limit_v=upper,
-        lower_limit_v=lower,
-        compliant=compliant,
-        rows=rows,
+        _volts(source_v),
+        max_without,
+        max_before,
+        max_after,
+        at_connection,
+        rise,
+        min_after,
+        nominal,
+        upper,
+        lower,
+        compliant,
+        _Sheet(study, xs[0], rs[connection], limits),
     )
+
+
+_DATA = "Données de l'étude"
+_EXTENSION = "Caractéristiques de l'extension de réseau / départ direct"
+_RESULTS = "Résultats de l'étude"
+_FOUR_PLACES = Decimal("0.0001")
+_ZERO = Decimal(0)
 
 
 def _rows(
     study: VoltageStudyInput,
-    model: FeederModel,
-    params: ParameterSet,
+    *,
+    x_tr: float,
+    r_ext: float,
     max_without: Decimal,
     max_before: Decimal,
     max_after: Decimal,
     at_connection: Decimal,
     rise: Decimal,
-    nominal: Decimal,
+    limits: _Limits,
 ) -> tuple[StudyRow, ...]:
-    data = "Données de l'étude"
-    ext_section = "Caractéristiques de l'extension de réseau / départ direct"
-    results = "Résultats de l'étude"
-    existing_total = sum((p.pracc_kva for p in study.existing_producers), Decimal(0))
-    transformer = model.branches[0]
+    row = StudyRow
+    data = _DATA
+    producers = study.existing_producers
+    existing_total = sum((p.pracc_kva for p in producers), _ZERO)
     rows = [
-        StudyRow(data, "Tension max HTA", study.hta_max_kv, "kV"),
-        StudyRow(data, "Puissance du transformateur", study.transformer_kva, "kVA"),
-        StudyRow(
+        row(data, "Tension max HTA", study.hta_max_kv, "kV"),
+        row(data, "Puissance du transformateur", study.transformer_kva, "kVA"),
+        row(
             data,
             "Tension à vide optimisée au secondaire du transformateur",
             study.secondary_no_load_v,
             "V",
         ),
-        StudyRow(
+        row(
             data,
             "Producteurs existants ou déjà en file d'attente",
             existing_total,
             "kVA",
-            f"{len(study.existing_producers)} producteur(s)",
+            f"{len(producers)} producteur(s)",
         ),
-        StudyRow(data, "Pracc du producteur demandeur", study.pracc_kva, "kVA"),
-        StudyRow(data, "Tangente(φ) au point de raccordement", study.tan_phi),
-        StudyRow(
-            data, "Type de raccordement (départ mixte / départ direct)", study.feeder_type.label
-        ),
-        StudyRow(
-            data, "Puissance conso max hiver poste HTA/BT", study.substation_winter_peak_kw, "kW"
-        ),
-        StudyRow(
+        row(data, "Pracc du producteur demandeur", study.pracc_kva, "kVA"),
+        row(data, "Tangente(φ) au point de raccordement", study.tan_phi),
+        row(data, "Type de raccordement (départ mixte / départ direct)", study.feeder_type.label),
+        row(data, "Puissance conso max hiver poste HTA/BT", study.substation_winter_peak_kw, "kW"),
+        row(
             data,
             "Puissance conso max hiver départ BT de raccordement",
             study.feeder_winter_peak_kw,
             "kW",
         ),
-        StudyRow(
+        row(
             data,
             "% de puissance conso max hiver retenue pour l'étude",
             study.consumption_share_percent,
             "%",
         ),
-        StudyRow(
+        row(
             data,
             "Résistance amont (du JDB BT au PDR=Point De Raccordement)",
             study.upstream_resistance_ohm,
             "Ω",
         ),
-        StudyRow(data, "Résistance du transformateur", study.transformer_resistance_ohm, "Ω"),
-        StudyRow(
+        row(data, "Résistance du transformateur", study.transformer_resistance_ohm, "Ω"),
+        row(
             data,
             "Réactance du transformateur",
-            Decimal(repr(transformer.x_ohm)).quantize(Decimal("0.0001")),
+            Decimal(repr(x_tr)).quantize(_FOUR_PLACES),
             "Ω",
             "donnée" if study.transformer_reactance_ohm is not None else "déduite de la Ucc",
         ),
     ]
     ext = study.extension
     if ext is not None:
-        branch = model.branches[model.connection_node]
-        rows += [
-            StudyRow(ext_section, "Type de conducteur", ext.conductor_type),
-            StudyRow(ext_section, "Longueur", ext.length_km * 1000, "m"),
-            StudyRow(ext_section, "Section", Decimal(ext.section_mm2), "mm²"),
-            StudyRow(
-                ext_section,
+        rows += (
+            row(_EXTENSION, "Type de conducteur", ext.conductor_type),
+            row(_EXTENSION, "Longueur", ext.length_km * 1000, "m"),
+            row(_EXTENSION, "Section", Decimal(ext.section_mm2), "mm²"),
+            row(
+                _EXTENSION,
                 "Résistance de l'extension",
-                Decimal(repr(branch.r_ohm)).quantize(Decimal("0.0001")),
+                Decimal(repr(r_ext)).quantize(_FOUR_PLACES),
                 "Ω",
             ),
-        ]
-    rows.append(
-        StudyRow(ext_section, "Élévation de tension dans l'extension / départ direct", rise, "V")
-    )
-    tolerance = params.decimal("voltage.tolerance", on=study.on)
-    rows += [
-        StudyRow(
-            results,
+        )
+    nominal = limits.nominal
+    rows += (
+        row(_EXTENSION, "Élévation de tension dans l'extension / départ direct", rise, "V"),
+        row(
+            _RESULTS,
             "Tension max sur départ BT sans les producteurs",
             max_without,
             "V",
             _pct(max_without, nominal),
         ),
-        StudyRow(
-            results,
+        row(
+            _RESULTS,
             "Tension max sur départ BT avant le raccordement",
             max_before,
             "V",
             _pct(max_before, nominal),
         ),
-        StudyRow(
-            results,
+        row(
+            _RESULTS,
             "Tension max sur départ BT après le raccordement",
             max_after,
             "V",
             _pct(max_after, nominal),
         ),
-        StudyRow(
-            results,
+        row(
+            _RESULTS,
             "Tension max au PDR du producteur demandeur après le raccordement",
             at_connection,
             "V",
             _pct(at_connection, nominal),
         ),
-        StudyRow(
-            results,
-            "Plage admissible",
-            f"{nominal * (1 - tolerance):.0f} à {nominal * (1 + tolerance):.0f}",
-            "V",
-            f"Un ± {tolerance * 100:.0f} %",
-        ),
-    ]
+        limits.row,
+    )
     return tuple(rows)
