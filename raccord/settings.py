@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "raccord.tracking",
     "raccord.portal",
     "raccord.backoffice",
+    "raccord.offers",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("raccord.core.urls")),
     path("comptes/", include("allauth.urls")),
     path("profil/", include("raccord.accounts.urls")),
+    path("demandes/<str:number>/offre/", include("raccord.offers.urls_requester")),
+    path("gestion/<str:number>/offre/", include("raccord.offers.urls_staff")),
     path("demandes/", include("raccord.portal.urls")),
     path("gestion/", include("raccord.backoffice.urls")),
     path("lieux/", include("raccord.places.urls")),

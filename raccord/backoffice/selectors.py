@@ -10,8 +10,10 @@ are fetched in one grouped query each).
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -134,6 +136,32 @@ def deadline_expression() -> Case:
     )
 
 
+FLAG_VALUES = ("1", "on", "oui")
+
+
+def inbox_filters_from(params: Mapping[str, str]) -> InboxFilters:
+    """The inbox filters read from a query string (the inbox page and its exports share them)."""
+
+    def flag(name: str) -> bool:
+        return params.get(name) in FLAG_VALUES
+
+    sort = params.get("tri", "echeance")
+    return InboxFilters(
+        state=params.get("etat", ""),
+        kind=params.get("type", ""),
+        place=params.get("lieu", "")[:5],
+        overdue=flag("en_retard"),
+        mine=flag("mes_dossiers"),
+        unread=flag("non_lus"),
+        sort=sort if sort in SORTS else "echeance",
+    )
+
+
+def deadline_passed(deadline: date | None, today: date) -> bool:
+    """Overdue: the operator's due date is past (a paused clock has no due date)."""
+    return deadline is not None and deadline < today
+
+
 def inbox_queryset(user: User, filters: InboxFilters) -> QuerySet[Dossier]:
     today = timezone.localdate()
     qs = (
@@ -194,8 +222,7 @@ def page_counters(dossiers: list[Dossier]) -> None:
     for d in dossiers:
         d.unread = unread.get(d.pk, 0)  # type: ignore[attr-defined]
         d.open_actions = actions.get(d.pk, 0)  # type: ignore[attr-defined]
-        deadline: date | None = d.deadline  # type: ignore[attr-defined]
-        d.overdue = deadline is not None and deadline < today  # type: ignore[attr-defined]
+        d.overdue = deadline_passed(d.deadline, today)  # type: ignore[attr-defined]
 
 
 def pending_expert_requests(user: User) -> list[ExpertRequest]:
@@ -229,3 +256,183 @@ def history_rows(dossier: Dossier) -> list[Any]:
         .select_related("actor")
         .order_by("pk")
     )
+
+
+# --- Desk dashboard ------------------------------------------------------------------------------
+
+MILESTONE_DELAYS: tuple[tuple[str, str, str], ...] = (
+    ("Réception → Prise en charge", "submitted_at", "taken_at"),
+    ("Prise en charge → Complète", "taken_at", "completed_at"),
+    ("Complète → Acceptation", "completed_at", "accepted_at"),
+    ("Réception → Acceptation", "submitted_at", "accepted_at"),
+    ("Acceptation → Mise en service", "accepted_at", "commissioned_at"),
+)
+OVERDUE_LIST_LIMIT = 100
+_STAMPS = ("submitted_at", "taken_at", "completed_at", "accepted_at", "commissioned_at")
+
+
+@dataclass(frozen=True)
+class MilestoneDelay:
+    """Delays (in days) of the dossiers whose later milestone falls in the period."""
+
+    label: str
+    count: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class WeekActivity:
+    start: date  # the Monday
+    arrivals: int
+    accepted: int
+    refused: int
+
+    @property
+    def decisions(self) -> int:
+        return self.accepted + self.refused
+
+
+@dataclass(frozen=True)
+class DeskDashboard:
+    start: date
+    end: date  # inclusive
+    counts: dict[str, int]
+    delays: list[MilestoneDelay]
+    weeks: list[WeekActivity]
+    overdue: list[Dossier]  # at most OVERDUE_LIST_LIMIT, by due date
+    overdue_more: bool
+
+
+def percentile_90(values: list[float]) -> float | None:
+    """The 90th percentile (inclusive method: it lies within the observed values)."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=10, method="inclusive")[8]
+
+
+def _delay(label: str, values: list[float]) -> MilestoneDelay:
+    return MilestoneDelay(
+        label=label,
+        count=len(values),
+        median=statistics.median(values) if values else None,
+        p90=percentile_90(values),
+    )
+
+
+def desk_dashboard(user: User, *, start: date, end: date) -> DeskDashboard:
+    """The figures of ``user``'s scope over [start, end] (local dates): three queries in all.
+
+    A delay counts in the period when its later milestone was reached in it; arrivals are the
+    transmissions, decisions the acceptances and refusals, grouped by week (Monday first).
+    """
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    in_period = Q()
+    for stamp in (*_STAMPS, "closed_at"):
+        in_period |= Q(**{f"{stamp}__gte": since, f"{stamp}__lt": until})
+    rows = list(
+        staff_dossiers(user).filter(in_period).order_by().values("state", "closed_at", *_STAMPS)
+    )
+
+    def inside(moment: datetime | None) -> bool:
+        return moment is not None and since <= moment < until
+
+    delays = []
+    for label, first, last in MILESTONE_DELAYS:
+        values = sorted(
+            (row[last] - row[first]).total_seconds() / 86400
+            for row in rows
+            if inside(row[last]) and row[first] is not None and row[first] <= row[last]
+        )
+        delays.append(_delay(label, values))
+
+    monday = start - timedelta(days=start.weekday())
+    buckets: dict[date, list[int]] = {}
+    week = monday
+    while week <= end:
+        buckets[week] = [0, 0, 0]
+        week += timedelta(days=7)
+
+    def add(moment: datetime | None, column: int) -> None:
+        if inside(moment):
+            assert moment is not None
+            day = timezone.localtime(moment, tz).date()
+            buckets[day - timedelta(days=day.weekday())][column] += 1
+
+    for row in rows:
+        add(row["submitted_at"], 0)
+        add(row["accepted_at"], 1)
+        if row["state"] == State.REFUSED:
+            add(row["closed_at"], 2)
+    overdue = list(inbox_queryset(user, InboxFilters(overdue=True))[: OVERDUE_LIST_LIMIT + 1])
+    return DeskDashboard(
+        start=start,
+        end=end,
+        counts=state_counts(user),
+        delays=delays,
+        weeks=[WeekActivity(w, a, acc, ref) for w, (a, acc, ref) in buckets.items()],
+        overdue=overdue[:OVERDUE_LIST_LIMIT],
+        overdue_more=len(overdue) > OVERDUE_LIST_LIMIT,
+    )
+
+
+# --- Inbox exports -------------------------------------------------------------------------------
+
+EXPORT_HEADERS = (
+    "Numéro",
+    "Type",
+    "État",
+    "Demandeur",
+    "Commune",
+    "Code postal",
+    "Transmise le",
+    "Échéance",
+    "En retard",
+    "Attribué à",
+)
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    number: str
+    kind: str
+    state: str
+    requester: str
+    commune: str
+    postal_code: str
+    submitted_at: datetime | None  # Europe/Paris, naive (as shown to people)
+    due_on: date | None
+    overdue: bool
+    assigned_to: str
+
+
+def inbox_export_rows(user: User, filters: InboxFilters) -> list[ExportRow]:
+    """Every row of the inbox as filtered (same filters and order, no pagination): one query."""
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    rows = []
+    for d in inbox_queryset(user, filters):
+        deadline: date | None = d.deadline  # type: ignore[attr-defined]
+        rows.append(
+            ExportRow(
+                number=d.number,
+                kind=str(d.get_kind_display()),  # type: ignore[attr-defined]
+                state=str(d.get_state_display()),  # type: ignore[attr-defined]
+                requester=d.requester_name,
+                commune=d.commune.name,
+                postal_code=d.commune.postal_code,
+                submitted_at=(
+                    timezone.localtime(d.submitted_at, tz).replace(tzinfo=None)
+                    if d.submitted_at
+                    else None
+                ),
+                due_on=deadline,
+                overdue=deadline_passed(deadline, today),
+                assigned_to=d.assigned_to.display_name if d.assigned_to else "",
+            )
+        )
+    return rows

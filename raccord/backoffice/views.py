@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,11 +24,10 @@ from raccord.accounts.models import User
 from raccord.backoffice import forms as bo_forms
 from raccord.backoffice.models import ExpertRequest, StaffNote, StaffTag
 from raccord.backoffice.selectors import (
-    SORTS,
-    InboxFilters,
     StaffAccess,
     desk_colleagues,
     history_rows,
+    inbox_filters_from,
     inbox_queryset,
     page_counters,
     pending_expert_requests,
@@ -51,8 +51,13 @@ from raccord.dossiers.models import Acceptance, Attachment, Dossier, State
 from raccord.dossiers.services import DossierError, attachments_missing
 from raccord.dossiers.workflow import Actor, transitions_available
 from raccord.portal.views_form import _sections_overview
-from raccord.tracking.messaging import messages_mark_read
-from raccord.tracking.models import Action, Message
+from raccord.portal.views_tracking import (
+    MessageFilesField,
+    files_reselect_notice,
+    message_files,
+)
+from raccord.tracking.messaging import MessageError, message_files_attach, messages_mark_read
+from raccord.tracking.models import Action, Message, MessageAttachment
 from raccord.tracking.services import event_record
 
 logger = logging.getLogger(__name__)
@@ -88,10 +93,6 @@ def _instructed(request: HttpRequest, number: str) -> Dossier:
     return access.dossier
 
 
-def _flag(request: HttpRequest, name: str) -> bool:
-    return request.GET.get(name) in ("1", "on", "oui")
-
-
 # --- Inbox ---------------------------------------------------------------------------------------
 
 
@@ -99,15 +100,7 @@ def _flag(request: HttpRequest, name: str) -> bool:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    filters = InboxFilters(
-        state=request.GET.get("etat", ""),
-        kind=request.GET.get("type", ""),
-        place=request.GET.get("lieu", "")[:5],
-        overdue=_flag(request, "en_retard"),
-        mine=_flag(request, "mes_dossiers"),
-        unread=_flag(request, "non_lus"),
-        sort=request.GET.get("tri", "echeance") if request.GET.get("tri") in SORTS else "echeance",
-    )
+    filters = inbox_filters_from(request.GET)
     paginator = Paginator(inbox_queryset(user, filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = list(page.object_list)
@@ -154,6 +147,7 @@ EVENT_TEXTS = {
     "attachment_removed": "Pièce jointe retirée",
     "edited_after_submission": "Demande modifiée après sa transmission",
     "message_sent": "Message",
+    "message_files_added": "Pièces jointes au message",
     "staff_viewed": "Dossier consulté",
     "assigned": "Attribution modifiée",
     "items_requested": "Compléments demandés",
@@ -238,7 +232,11 @@ def _dossier_page(
     dossier = access.dossier
     bound = bound or {}
     event_record(kind="staff_viewed", dossier=dossier, actor=user)
-    thread = list(Message.objects.filter(dossier=dossier).select_related("author"))
+    thread = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
     unread_ids = {
         m.pk for m in thread if m.direction == Message.Direction.TO_OPERATOR and m.read_at is None
     }
@@ -267,7 +265,7 @@ def _dossier_page(
         "producer_acceptance": acceptances.get(Acceptance.Party.PRODUCER),
         "operator_acceptance": acceptances.get(Acceptance.Party.OPERATOR),
         "decisions": _decision_forms(dossier, bound.get("decisions")) if access.instructs else [],
-        "message_form": bound.get("message") or bo_forms.StaffMessageForm(prefix="msg"),
+        "message_form": bound.get("message") or StaffMessageForm(prefix="msg"),
         "note_form": bound.get("note") or bo_forms.NoteForm(prefix="note"),
         "tag_form": bound.get("tag") or bo_forms.TagForm(prefix="tag"),
         "assign_form": bound.get("assign")
@@ -395,6 +393,12 @@ def decide(request: HttpRequest, number: str, name: str) -> HttpResponse:
     return redirect("backoffice:dossier", number=dossier.number)
 
 
+class StaffMessageForm(bo_forms.StaffMessageForm):
+    """The staff's message with its files (PDF, JPEG, PNG checked by ``message_post``)."""
+
+    files = MessageFilesField(label="Pièces jointes (facultatif)")
+
+
 @staff_required
 @require_POST
 def message_send(request: HttpRequest, number: str) -> HttpResponse:
@@ -402,21 +406,47 @@ def message_send(request: HttpRequest, number: str) -> HttpResponse:
     access = staff_dossier_for(user, number)
     if not access.instructs:
         raise Http404
-    form = bo_forms.StaffMessageForm(request.POST, prefix="msg")
+    form = StaffMessageForm(request.POST, request.FILES, prefix="msg")
     if form.is_valid():
         try:
-            decisions.dossier_message_to_requester(
-                dossier=access.dossier,
-                user=user,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-            )
-        except DossierError as error:
+            with transaction.atomic():  # the message and its files, or nothing
+                message = decisions.dossier_message_to_requester(
+                    dossier=access.dossier,
+                    user=user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+                message_files_attach(message=message, author=user, files=message_files(form))
+        except (DossierError, MessageError) as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, "Message envoyé au demandeur.")
             return redirect(reverse("backoffice:dossier", args=[number]) + "#messages")
+    files_reselect_notice(form, request)
     return _dossier_page(request, access, bound={"message": form}, status=400)
+
+
+@staff_required
+@require_GET
+def message_attachment_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """A file sent with a message of a dossier in the person's scope (404 otherwise)."""
+    dossier = staff_dossier_for(_user(request), number).dossier
+    attachment = get_object_or_404(MessageAttachment, pk=pk, message__dossier=dossier)
+    event_record(
+        kind="staff_downloaded",
+        dossier=dossier,
+        actor=_user(request),
+        payload={"message_attachment": attachment.pk},
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required

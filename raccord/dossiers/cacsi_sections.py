@@ -8,6 +8,7 @@ Answers are stored as typed in ``Dossier.data[section]`` so that nothing is lost
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -53,6 +54,14 @@ class SectionForm(forms.Form):
 
     #: field -> (controlling field, values for which it applies)
     conditions: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def __init__(self, *args: Any, context: Mapping[str, Any] | None = None, **kwargs: Any):
+        """``context``: ``{"answers": Dossier.data, "orientation": Dossier.orientation}``, for
+        sections whose rules read another section's answers (unused by the CACSI sections)."""
+        super().__init__(*args, **kwargs)
+        self.context: Mapping[str, Any] = context or {}
+        #: French information lines shown with the section (e.g. export limitation).
+        self.notes: list[str] = []
 
     def applies(self, name: str) -> bool:
         condition = self.conditions.get(name)

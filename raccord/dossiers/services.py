@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from raccord.accounts.models import User
-from raccord.dossiers.cacsi_sections import SECTIONS, SECTIONS_BY_SLUG, Section
+from raccord.dossiers.cacsi_sections import Section
 from raccord.dossiers.models import (
     Acceptance,
     Attachment,
@@ -23,6 +23,7 @@ from raccord.dossiers.models import (
     NumberSequence,
     State,
 )
+from raccord.dossiers.sections import section_by_slug, sections_for
 from raccord.dossiers.workflow import Actor, TransitionRefused, transition_check
 from raccord.operators.selectors import desk_for_commune, operator_for_commune
 from raccord.places.models import Commune
@@ -63,8 +64,13 @@ def _next_number(*, desk_code: str, when: datetime) -> str:
 
 
 @transaction.atomic
-def dossier_create(*, user: User, commune: Commune, orientation: dict[str, str]) -> Dossier:
-    """A new CACSI draft for ``commune``, numbered, pre-filled from the person's profile."""
+def dossier_create(
+    *, user: User, commune: Commune, orientation: dict[str, str], kind: str = Kind.CACSI
+) -> Dossier:
+    """A new draft of ``kind`` (CACSI or BT 36-250 kVA) for ``commune``, numbered, pre-filled
+    from the person's profile."""
+    if kind not in Kind.values:
+        raise DossierError("Type de demande inconnu.")
     operator = operator_for_commune(commune)
     if operator is None:
         raise DossierError("Aucun gestionnaire de réseau ne dessert cette commune.")
@@ -102,10 +108,22 @@ def dossier_create(*, user: User, commune: Commune, orientation: dict[str, str])
                     "signatory_function": org.signatory_function,
                 }
             )
-    data["technique"] = {"injection_option": "autoconsommation_totale"}
+            if kind == Kind.BT_36_250:
+                office = org.office_commune
+                data["demandeur"].update(
+                    {
+                        "signatory_name": org.signatory_name,
+                        "office_street": org.office_street,
+                        "office_street2": org.office_street2,
+                        "office_postal_code": office.postal_code if office else "",
+                        "office_city": office.name if office else "",
+                    }
+                )
+    if kind == Kind.CACSI:
+        data["technique"] = {"injection_option": "autoconsommation_totale"}
     dossier = Dossier.objects.create(
         number=_next_number(desk_code=desk.code if desk else "XXX", when=now),
-        kind=Kind.CACSI,
+        kind=kind,
         created_by=user,
         organisation=user.organisation if user.role == User.Role.INSTALLER else None,
         operator=operator,
@@ -120,7 +138,9 @@ def dossier_create(*, user: User, commune: Commune, orientation: dict[str, str])
 
 
 def _requester_name(requester: dict[str, Any]) -> str:
-    if requester.get("requester_kind") == "entreprise" and requester.get("company_name"):
+    if requester.get("requester_kind") in ("entreprise", "collectivite") and requester.get(
+        "company_name"
+    ):
         return str(requester["company_name"])
     return " ".join(
         part
@@ -163,7 +183,9 @@ class SectionState:
 def section_evaluate(dossier: Dossier, section: Section) -> SectionState:
     """Bind the section's answers, validate them; errors only for fields that have a value."""
     values = dossier.section(section.slug)
-    form = section.form_class(data=values)
+    form = section.form_class(
+        data=values, context={"answers": dossier.data, "orientation": dossier.orientation}
+    )
     complete = form.is_valid()
     errors = {
         name: [str(e) for e in errs]
@@ -178,20 +200,33 @@ def attachments_missing(dossier: Dossier) -> list[str]:
     present = set(
         dossier.attachments.filter(removed_at__isnull=True).values_list("kind", flat=True)
     )
-    missing = []
-    technique, requester = dossier.section("technique"), dossier.section("demandeur")
-    if (
-        technique.get("decoupling") == "integree"
-        and Attachment.Kind.DECOUPLING_CERTIFICATE not in present
-    ):
-        missing.append(str(Attachment.Kind.DECOUPLING_CERTIFICATE.label))
-    if requester.get("has_third_party") == "oui" and Attachment.Kind.MANDATE not in present:
-        missing.append(str(Attachment.Kind.MANDATE.label))
-    return missing
+    return [str(kind.label) for kind in attachments_required(dossier) if kind not in present]
+
+
+def attachments_required(dossier: Dossier) -> list[Attachment.Kind]:
+    """The attachments the dossier's answers call for, in the order they are asked."""
+    required: list[Attachment.Kind] = []
+    requester = dossier.section("demandeur")
+    if dossier.kind == Kind.BT_36_250:
+        installation = dossier.section("installation")
+        required += [
+            Attachment.Kind.SITUATION_PLAN,
+            Attachment.Kind.GROUND_PLAN,
+            Attachment.Kind.SINGLE_LINE_DIAGRAM,
+        ]
+        if requester.get("requester_kind") == "entreprise":
+            required.append(Attachment.Kind.COMPANY_EXTRACT)
+        if installation.get("decoupling") == "dispositif_integre":
+            required.append(Attachment.Kind.DECOUPLING_CERTIFICATE)
+    elif dossier.section("technique").get("decoupling") == "integree":
+        required.append(Attachment.Kind.DECOUPLING_CERTIFICATE)
+    if requester.get("has_third_party") == "oui":
+        required.append(Attachment.Kind.MANDATE)
+    return required
 
 
 def dossier_completeness(dossier: Dossier) -> dict[str, bool]:
-    result = {s.slug: section_evaluate(dossier, s).complete for s in SECTIONS}
+    result = {s.slug: section_evaluate(dossier, s).complete for s in sections_for(dossier.kind)}
     result["pieces"] = not attachments_missing(dossier)
     return result
 
@@ -211,10 +246,10 @@ def dossier_field_save(
 
     Values are kept exactly as typed so that nothing is lost; errors come back with the state.
     """
-    section = SECTIONS_BY_SLUG.get(section_slug)
+    locked = _lock(dossier)
+    section = section_by_slug(locked.kind, section_slug)
     if section is None:
         raise DossierError("Section inconnue.")
-    locked = _lock(dossier)
     reason = section_editable(locked, section)
     if reason:
         raise DossierError(reason)
@@ -320,10 +355,11 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
 
 
 def dossier_ready(dossier: Dossier) -> list[str]:
-    """What still prevents accepting the convention (French), empty when ready."""
+    """What still prevents accepting the convention (CACSI) or transmitting the request (BT),
+    in French; empty when ready."""
     problems = [
         f"La section « {s.title} » est incomplète."
-        for s in SECTIONS
+        for s in sections_for(dossier.kind)
         if not section_evaluate(dossier, s).complete
     ]
     problems += [f"Pièce manquante : {label}." for label in attachments_missing(dossier)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +77,27 @@ class DeclarationForm(forms.Form):
     )
 
 
+REQUEST_ATTACHMENT_KINDS = {
+    "cacsi": (
+        Attachment.Kind.DECOUPLING_CERTIFICATE,
+        Attachment.Kind.MANDATE,
+        Attachment.Kind.OTHER,
+    ),
+    "bt_36_250": (
+        Attachment.Kind.SITUATION_PLAN,
+        Attachment.Kind.GROUND_PLAN,
+        Attachment.Kind.SINGLE_LINE_DIAGRAM,
+        Attachment.Kind.COMPANY_EXTRACT,
+        Attachment.Kind.DECOUPLING_CERTIFICATE,
+        Attachment.Kind.MANDATE,
+        Attachment.Kind.OTHER,
+    ),
+}
+
+
 class AttachmentForm(forms.Form):
+    """A request attachment; the offer's acceptance checklist has its own pages."""
+
     kind = forms.ChoiceField(label=_("Type de pièce"), choices=Attachment.Kind.choices)
     file = forms.FileField(
         label=_("Fichier"),
@@ -87,6 +109,11 @@ class AttachmentForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args: Any, dossier_kind: str = "cacsi", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = REQUEST_ATTACHMENT_KINDS.get(dossier_kind, REQUEST_ATTACHMENT_KINDS["cacsi"])
+        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
 
 
 class AgreementForm(forms.Form):

@@ -36,6 +36,11 @@ urlpatterns = [
     path("<str:number>/suivi/", views_tracking.tracking, name="tracking"),
     path("<str:number>/actions/", views_tracking.actions, name="actions"),
     path("<str:number>/messages/", views_tracking.messages_tab, name="messages"),
+    path(
+        "<str:number>/messages/pieces/<int:pk>/",
+        views_tracking.message_attachment_download,
+        name="message_attachment",
+    ),
     path("<str:number>/documents/", views_tracking.documents, name="documents"),
     path("<str:number>/documents/<int:pk>/", views_tracking.document_download, name="document"),
     path("<str:number>/contact/", views_tracking.contact, name="contact"),

@@ -1,4 +1,9 @@
-"""The CACSI journey: orientation, auto-saved sections, attachments, convention, submission."""
+"""The request journey: orientation, auto-saved sections, attachments, then submission.
+
+CACSI: convention preview, « Bon pour accord » acceptance, then « Soumettre ». BT 36-250 kVA:
+« Transmettre ma demande » directly (the operator's offer comes later), and the L342-6 request
+after transmission. Sections come from :func:`raccord.dossiers.sections.sections_for`.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +20,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from raccord.accounts.models import User
-from raccord.dossiers.cacsi_sections import SECTIONS, SECTIONS_BY_SLUG, Section
+from raccord.dossiers.bt_request import bt_request_submit, l342_6_request, l342_6_timing
+from raccord.dossiers.cacsi_sections import Section
 from raccord.dossiers.convention import producer_display, site_address_lines
 from raccord.dossiers.decisions import dossier_answer
-from raccord.dossiers.models import Attachment, Dossier, State
+from raccord.dossiers.models import Attachment, Dossier, Kind, State
+from raccord.dossiers.sections import ATTACHMENTS_AFTER, section_by_slug, sections_for
 from raccord.dossiers.selectors import dossier_for_user
 from raccord.dossiers.services import (
     DossierError,
@@ -76,7 +83,23 @@ def dossier_new(request: HttpRequest) -> HttpResponse:
             usage=Usage(form.cleaned_data["usage"]),
             bucket=PowerBucket(form.cleaned_data["power"]),
         )
-        if route.route == Route.CACSI_ELIGIBLE:
+        if route.route == Route.BT_36_250 and request.POST.get("start") == Kind.BT_36_250:
+            try:
+                dossier = dossier_create(
+                    user=user,
+                    commune=form.cleaned_data["commune"],
+                    orientation={
+                        "service_type": form.cleaned_data["service_type"],
+                        "usage": form.cleaned_data["usage"],
+                        "power": form.cleaned_data["power"],
+                    },
+                    kind=Kind.BT_36_250,
+                )
+            except DossierError as error:
+                form.add_error("commune", error.message)
+            else:
+                return redirect("portal:start", number=dossier.number)
+        elif route.route == Route.CACSI_ELIGIBLE:
             declaration = DeclarationForm(request.POST if "declaration" in request.POST else None)
             if declaration.is_bound and declaration.is_valid():
                 if declaration.cleaned_data["declaration"] == "autoconsommation":
@@ -108,6 +131,8 @@ def dossier_new(request: HttpRequest) -> HttpResponse:
             "route": route,
             "declaration": declaration,
             "cacsi_eligible": route is not None and route.route == Route.CACSI_ELIGIBLE,
+            "bt_eligible": route is not None and route.route == Route.BT_36_250,
+            "bt_kind": Kind.BT_36_250.value,
         },
     )
 
@@ -122,18 +147,26 @@ def dossier_start(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "portal/start.html",
-        dossier_context(_user(request), dossier, "demande", first=SECTIONS[0]),
+        dossier_context(
+            _user(request),
+            dossier,
+            "demande",
+            first=sections_for(dossier.kind)[0],
+            sections=sections_for(dossier.kind),
+            bt=dossier.kind == Kind.BT_36_250,
+        ),
     )
 
 
 def _sections_overview(dossier: Dossier) -> list[dict[str, Any]]:
     rows = []
-    for section in SECTIONS:
+    for section in sections_for(dossier.kind):
         state = section_evaluate(dossier, section)
         rows.append(
             {
                 "section": section,
                 "complete": state.complete,
+                "notes": state.form.notes,
                 "editable": section_editable(dossier, section) is None,
                 "values": _display_values(state.form, dossier.section(section.slug)),
             }
@@ -158,8 +191,28 @@ def _display_values(form: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
 
 @requester_required
 def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """Tab « Demande »: what is filed, section by section, and what is left to do."""
+    """Tab « Demande »: what is filed, section by section, and what is left to do.
+
+    POST ``action=l342_6``: a BT requester asks, after transmission, to build part of the
+    works (article L342-6), until the offer is accepted.
+    """
     dossier = _dossier(request, number)
+    if request.method == "POST":
+        if request.POST.get("action") != "l342_6":
+            raise Http404
+        try:
+            l342_6_request(dossier=dossier, user=_user(request))
+        except DossierError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                "Votre demande de réaliser une partie des travaux (article L342-6) est "
+                "enregistrée : le gestionnaire en tiendra compte dans son offre (Avenant L342-6).",
+            )
+        return redirect("portal:detail", number=dossier.number)
+    bt = dossier.kind == Kind.BT_36_250
+    timing = l342_6_timing(dossier) if bt else None
     overview = _sections_overview(dossier)
     missing = attachments_missing(dossier)
     return render(
@@ -177,23 +230,40 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
             attachments_editable=section_editable(dossier, None) is None,
             lock_reason=section_editable(dossier, None),
             site_lines=site_address_lines(dossier),
+            bt=bt,
+            attachments_after=ATTACHMENTS_AFTER,
+            l342_6_timing=timing.value if timing else "",
+            l342_6_requested_at=str(dossier.data.get("l342_6_requested_at", ""))[:10],
+            l342_6_may_ask=bt
+            and timing is None
+            and dossier.state
+            in (
+                State.SUBMITTED,
+                State.IN_CHARGE,
+                State.WAITING_REQUESTER,
+                State.COMPLETE,
+                State.OFFER_SENT,
+            ),
         ),
     )
 
 
-def _section_or_404(slug: str) -> Section:
-    section = SECTIONS_BY_SLUG.get(slug)
+def _section_or_404(dossier: Dossier, slug: str) -> Section:
+    section = section_by_slug(dossier.kind, slug)
     if section is None:
         raise Http404
     return section
 
 
 def _next_url(dossier: Dossier, section: Section) -> str:
-    index = SECTIONS.index(section)
-    if section.slug == "mise-en-service":
+    sections = sections_for(dossier.kind)
+    index = sections.index(section)
+    if section.slug == ATTACHMENTS_AFTER:
         return reverse("portal:attachments", args=[dossier.number])
-    if index + 1 < len(SECTIONS):
-        return reverse("portal:section", args=[dossier.number, SECTIONS[index + 1].slug])
+    if index + 1 < len(sections):
+        return reverse("portal:section", args=[dossier.number, sections[index + 1].slug])
+    if dossier.kind == Kind.BT_36_250:
+        return reverse("portal:detail", args=[dossier.number])
     return reverse("portal:convention", args=[dossier.number])
 
 
@@ -205,7 +275,7 @@ def _posted_values(request: HttpRequest, section: Section) -> dict[str, str]:
 @requester_required
 def section_edit(request: HttpRequest, number: str, slug: str) -> HttpResponse:
     dossier = _dossier(request, number)
-    section = _section_or_404(slug)
+    section = _section_or_404(dossier, slug)
     lock = section_editable(dossier, section)
     if request.method == "POST":
         if lock:
@@ -233,7 +303,8 @@ def section_edit(request: HttpRequest, number: str, slug: str) -> HttpResponse:
     for name in list(form.errors):
         if name not in state.errors:
             del form.errors[name]
-    index = SECTIONS.index(section)
+    sections = sections_for(dossier.kind)
+    index = sections.index(section)
     return render(
         request,
         "portal/section.html",
@@ -245,8 +316,10 @@ def section_edit(request: HttpRequest, number: str, slug: str) -> HttpResponse:
             form=form,
             complete=state.complete,
             lock=lock,
-            sections=SECTIONS,
-            previous=SECTIONS[index - 1] if index else None,
+            sections=sections,
+            attachments_after=ATTACHMENTS_AFTER,
+            notes=form.notes,
+            previous=sections[index - 1] if index else None,
             autosave_url=reverse("portal:autosave", args=[dossier.number, section.slug]),
             conditions=section.form_class.conditions,
         ),
@@ -258,7 +331,7 @@ def section_edit(request: HttpRequest, number: str, slug: str) -> HttpResponse:
 def section_autosave(request: HttpRequest, number: str, slug: str) -> HttpResponse:
     """HTMX: save the section as typed; answer with out-of-band error and status updates."""
     dossier = _dossier(request, number)
-    section = _section_or_404(slug)
+    section = _section_or_404(dossier, slug)
     try:
         result = dossier_field_save(
             dossier=dossier,
@@ -283,7 +356,7 @@ def section_autosave(request: HttpRequest, number: str, slug: str) -> HttpRespon
 def attachments(request: HttpRequest, number: str) -> HttpResponse:
     dossier = _dossier(request, number)
     lock = section_editable(dossier, None)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(request.POST or None, request.FILES or None, dossier_kind=dossier.kind)
     if request.method == "POST" and not lock and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -380,6 +453,8 @@ def _recap(dossier: Dossier) -> list[tuple[str, str]]:
 def convention(request: HttpRequest, number: str) -> HttpResponse:
     """« Validation »: re-read the convention, tick « Bon pour accord », then « Suivant »."""
     dossier = _dossier(request, number)
+    if dossier.kind != Kind.CACSI:
+        return redirect("portal:detail", number=dossier.number)
     if producer_accepted(dossier) or dossier.state != State.DRAFT:
         return redirect("portal:submit", number=dossier.number)
     problems = dossier_ready(dossier)
@@ -398,6 +473,8 @@ def convention(request: HttpRequest, number: str) -> HttpResponse:
 @requester_required
 def convention_preview_pdf(request: HttpRequest, number: str) -> HttpResponse:
     dossier = _dossier(request, number)
+    if dossier.kind != Kind.CACSI:
+        raise Http404
     pdf = convention_preview(dossier=dossier)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="CACSI-apercu-{dossier.number}.pdf"'
@@ -409,6 +486,8 @@ def convention_preview_pdf(request: HttpRequest, number: str) -> HttpResponse:
 def convention_confirm(request: HttpRequest, number: str) -> HttpResponse:
     """« Confirmation »: recall the main data; « Confirmer » is the electronic acceptance."""
     dossier = _dossier(request, number)
+    if dossier.kind != Kind.CACSI:
+        return redirect("portal:detail", number=dossier.number)
     if producer_accepted(dossier) or dossier.state != State.DRAFT:
         return redirect("portal:submit", number=dossier.number)
     source = request.POST if request.method == "POST" else request.GET
@@ -457,6 +536,8 @@ def dossier_answer_post(request: HttpRequest, number: str) -> HttpResponse:
 def dossier_transmit(request: HttpRequest, number: str) -> HttpResponse:
     """« Soumettre »: transmit the accepted convention; then the seed's confirmation message."""
     dossier = _dossier(request, number)
+    if dossier.kind == Kind.BT_36_250:
+        return _bt_transmit(request, dossier)
     if request.method == "POST":
         try:
             dossier_submit(dossier=dossier, user=_user(request))
@@ -476,3 +557,21 @@ def dossier_transmit(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request, "portal/submit.html", dossier_context(_user(request), dossier, "demande")
     )
+
+
+def _bt_transmit(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """« Transmettre ma demande » (BT 36-250 kVA): no convention to accept at this stage."""
+    if request.method == "POST":
+        try:
+            bt_request_submit(dossier=dossier, user=_user(request))
+        except DossierError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Votre demande a bien été transmise à {dossier.operator.short_name}. Elle "
+                "étudiera votre dossier, vous confirmera sa complétude puis vous adressera son "
+                "offre de raccordement (Convention de Raccordement Directe). Un e-mail de "
+                "confirmation vous a été envoyé.",
+            )
+    return redirect("portal:detail", number=dossier.number)

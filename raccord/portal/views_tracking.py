@@ -13,9 +13,11 @@ from datetime import date, datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,19 +27,21 @@ from raccord.core.parameters import parameters_current
 from raccord.documents.models import DocumentVersion
 from raccord.documents.services import DocumentIntegrityError
 from raccord.documents.views import document_response
-from raccord.dossiers.models import Attachment, Dossier, State
+from raccord.dossiers.models import Attachment, Dossier, Kind, State
 from raccord.dossiers.selectors import dossier_for_user
+from raccord.dossiers.services import MAX_ATTACHMENT_BYTES
 from raccord.portal.context import dossier_context
 from raccord.rules.clocks import ClockRule, Deadline, cacsi_may_commission, deadline_compute
 from raccord.rules.errors import RulesError
 from raccord.tracking.messaging import (
     BODY_MAX_LENGTH,
+    MAX_FILES,
     SUBJECT_MAX_LENGTH,
     MessageError,
     message_post,
     messages_mark_read,
 )
-from raccord.tracking.models import Action, Event, Message
+from raccord.tracking.models import Action, Event, Message, MessageAttachment
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +104,23 @@ def _state_sentence(dossier: Dossier, operator: str) -> str:
         State.WITHDRAWN: _("Votre demande a été abandonnée."),
         State.LAPSED: _("Votre demande est caduque."),
     }
+    if dossier.kind == Kind.BT_36_250:
+        sentences.update(
+            {
+                State.COMPLETE: _(
+                    "Votre demande est complète. %(op)s prépare votre offre de raccordement "
+                    "(Convention de Raccordement Directe)."
+                ),
+                State.OFFER_SENT: _(
+                    "%(op)s vous a envoyé son offre de raccordement : acceptez-la avant la fin "
+                    "de sa validité (onglet Demande, « Offre de raccordement »)."
+                ),
+                State.ACCEPTED: _(
+                    "Vous avez accepté l'offre de raccordement : %(op)s réalise les travaux "
+                    "jusqu'à la mise à disposition du raccordement."
+                ),
+            }
+        )
     return sentences.get(State(dossier.state), "") % {"op": operator}
 
 
@@ -108,7 +129,12 @@ def milestones_for(dossier: Dossier, operator: str) -> list[Milestone]:
         (_("Réception de la demande"), dossier.submitted_at),
         (_("Prise en charge %(op)s") % {"op": operator}, dossier.taken_at),
         (_("Demande de raccordement complète"), dossier.completed_at),
-        (_("Acceptation %(op)s") % {"op": operator}, dossier.accepted_at),
+        (
+            _("Acceptation de l'offre")
+            if dossier.kind == Kind.BT_36_250
+            else _("Acceptation %(op)s") % {"op": operator},
+            dossier.accepted_at,
+        ),
         (_("Mise en service de votre installation"), dossier.commissioned_at),
     ]
     reached = [i for i, (_label, at) in enumerate(steps) if at is not None]
@@ -121,7 +147,11 @@ def milestones_for(dossier: Dossier, operator: str) -> list[Milestone]:
 
 def commissioning_rule(dossier: Dossier) -> CommissioningRule | None:
     """CACSI « Rappel »: commissioning allowed 15 days after transmission without an answer."""
-    if dossier.submitted_at is None or dossier.state not in CLOCK_RUNNING:
+    if (
+        dossier.kind != Kind.CACSI
+        or dossier.submitted_at is None
+        or dossier.state not in CLOCK_RUNNING
+    ):
         return None
     if dossier.section("chantier").get("electronic_meter") != "oui":
         return None
@@ -250,6 +280,59 @@ def actions(request: HttpRequest, number: str) -> HttpResponse:
 # --- Messages -----------------------------------------------------------------------------------
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MessageFilesField(forms.FileField):
+    """Several files at once (a list, possibly empty); their content is checked by
+    ``message_post``. The size limit is shown before upload (``data-max-bytes-each``)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", gettext_lazy("Pièces jointes (facultatif)"))
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                gettext_lazy(
+                    "PDF, JPEG ou PNG, 5 Mo au plus par fichier, {n} fichiers au plus. "
+                    "Vous pouvez en choisir plusieurs."
+                ),
+                n=MAX_FILES,
+            ),
+        )
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.widget.attrs.update(
+            {
+                "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
+                "data-max-bytes-each": str(MAX_ATTACHMENT_BYTES),
+            }
+        )
+
+    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def message_files(form: forms.Form) -> list[tuple[str, bytes]]:
+    """The files of a valid message form, as ``message_post`` takes them."""
+    return [(f.name or "piece", f.read()) for f in form.cleaned_data.get("files") or []]
+
+
+def files_reselect_notice(form: forms.Form, request: HttpRequest) -> None:
+    """After an error, say at the file field that chosen files must be chosen again (a browser
+    never keeps them); the typed subject and body are kept by the bound form."""
+    if request.FILES.getlist("files") and "files" not in form.errors:
+        form.add_error(
+            "files",
+            _("Les fichiers choisis n'ont pas été envoyés : choisissez-les à nouveau."),
+        )
+
+
 class MessageForm(forms.Form):
     subject = forms.CharField(
         label=gettext_lazy("Objet"),
@@ -273,6 +356,7 @@ class MessageForm(forms.Form):
             ),
         },
     )
+    files = MessageFilesField()
 
 
 def _can_write(dossier: Dossier) -> str | None:
@@ -294,7 +378,7 @@ def messages_tab(request: HttpRequest, number: str) -> HttpResponse:
     blocked = _can_write(dossier)
     form = MessageForm()
     if request.method == "POST":
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, request.FILES)
         if blocked:
             form.add_error(None, blocked)
         elif form.is_valid():
@@ -305,13 +389,19 @@ def messages_tab(request: HttpRequest, number: str) -> HttpResponse:
                     direction=Message.Direction.TO_OPERATOR,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                    files=message_files(form),
                 )
             except MessageError as error:
                 form.add_error(error.field or None, error.message)
             else:
                 messages.success(request, _("Votre message a été envoyé."))
                 return redirect("portal:messages", number=dossier.number)
-    thread = list(Message.objects.filter(dossier=dossier).select_related("author"))
+        files_reselect_notice(form, request)
+    thread = list(
+        Message.objects.filter(dossier=dossier)
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
     unread_ids = {
         m.pk for m in thread if m.direction == Message.Direction.TO_REQUESTER and m.read_at is None
     }
@@ -330,6 +420,23 @@ def messages_tab(request: HttpRequest, number: str) -> HttpResponse:
             blocked=blocked,
         ),
     )
+
+
+@login_required
+@require_GET
+def message_attachment_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """A file sent with a message, to a person who may see the dossier (404 otherwise)."""
+    dossier = dossier_for_user(_user(request), number)
+    attachment = get_object_or_404(MessageAttachment, pk=pk, message__dossier=dossier)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Documents ----------------------------------------------------------------------------------

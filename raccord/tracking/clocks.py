@@ -319,6 +319,9 @@ def clocks_run(*, wet: bool, now: datetime | None = None) -> ClockReport:
                 f"Synthèse quotidienne : {desk.name} ({desk.email}), "
                 f"{len(entries)} dossier(s) en retard"
             )
+    from raccord.offers.services import offers_lapse_due  # offers: lapse after 3 months
+
+    report.lines.extend(offers_lapse_due(today=today, wet_run=wet))
     if wet:
         report.retried = notifications_send_pending(now=now)
         if report.retried:

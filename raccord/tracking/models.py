@@ -107,6 +107,25 @@ class Message(models.Model):
         return self.subject
 
 
+class MessageAttachment(models.Model):
+    """A file sent with a message (PDF, JPEG or PNG checked by content), stored outside the web
+    root and served by a view that checks the dossier permission."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="messages/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Notification(models.Model):
     """One e-mail to send (the outbox): written once, sent at most once, retried until sent.
 

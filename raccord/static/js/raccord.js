@@ -179,3 +179,27 @@
     document.querySelectorAll("[data-combobox]").forEach(initCombobox);
   });
 })();
+
+/* Several files in one input (message attachments): every chosen file must fit the limit
+   given by data-max-bytes-each; otherwise the choice is cleared and the field's warning shown. */
+(function () {
+  "use strict";
+
+  function initMultiFileLimit(input) {
+    input.addEventListener("change", function () {
+      var max = parseInt(input.getAttribute("data-max-bytes-each"), 10);
+      var field = input.closest(".field");
+      var warning = field ? field.querySelector(".file-too-big") : null;
+      var tooBig = Array.prototype.some.call(input.files || [], function (file) {
+        return file.size > max;
+      });
+      if (warning) { warning.hidden = !tooBig; }
+      if (tooBig) { input.value = ""; input.setAttribute("aria-invalid", "true"); input.focus(); }
+      else { input.removeAttribute("aria-invalid"); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-max-bytes-each]").forEach(initMultiFileLimit);
+  });
+})();
