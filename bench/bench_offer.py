@@ -5,8 +5,14 @@ renders). Builds the worked example (100 kVA surplus injection, new withdrawal, 
 first request, no S3REnR, branch and extension), with uploaded annexes 2 and 3 (10 pages each,
 so the document is about 40 pages), then prints:
 
-* Typst: median and p90 of ``offer_render`` (render + pypdf merge of the annexes), each render
-  with different data (another site name: Typst cannot reuse a memoised layout);
+* Typst: median and p90 of ``offer_render``, each render with different data: another site
+  name, then another dossier (number, site, beneficiary, date: the number is on every page).
+  The uploads are placed by Typst itself (``image(..., page: n)``), so Typst writes the final
+  PDF in one pass, and the data reaches Typst as a file rather than ``sys_inputs``, so Typst
+  lays out again only the pages that changed (the SOMMAIRE's page numbers and « Page x / y »
+  still cost an extra layout pass over what changed);
+* the fallback used when Typst cannot read an upload (blank pages reserved, pypdf merge), for
+  comparison: what every render cost before;
 * WeasyPrint (``bench`` extra, needs Debian's pango): the same text as HTML (the PDF's text
   extracted page by page, one ``<section>`` per page) with the same number of pages, median and
   the ratio WeasyPrint / Typst. If WeasyPrint cannot run here, the reason is printed.
@@ -32,9 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import typst
 from pypdf import PdfReader
 
+from raccord.documents import offer_render as offer_render_module
 from raccord.documents.offer_builder import example_offer, offer_data
 from raccord.documents.offer_contracts import OfferData
 from raccord.documents.offer_render import offer_render
+from raccord.documents.renderer import render_pdf
 from raccord.rules.parameters import DEFAULT_PARAMETERS
 from raccord.rules.variants import DocumentKind, document_plan
 
@@ -125,9 +133,35 @@ def main() -> None:
         "Typst offer_render (different data)",
         timed(lambda i: offer_render(data=variants[i], annex_pdfs=annexes), n),
     )
+
+    def dossier(i: int) -> OfferData:
+        d = variant(i)
+        d["number"], d["number_display"] = f"2506P4E{i:06d}", f"25 06 P4E {i:06d}"
+        d["establishment"]["name"] = f"SOLEIL D'ARMOR {i}"
+        d["generated_on"] = f"{1 + i % 28:02d}/06/2025"
+        return d
+
+    dossiers = [dossier(i) for i in range(WARM_UP + n)]
+    report(
+        "Typst offer_render (another dossier)",
+        timed(lambda i: offer_render(data=dossiers[i], annex_pdfs=annexes), n),
+    )
     report(
         "Typst offer_render (same data)",
         timed(lambda i: offer_render(data=data, annex_pdfs=annexes), n),
+    )
+    readers = {k: PdfReader(io.BytesIO(v)) for k, v in annexes.items()}
+    report(
+        "fallback: blank pages + pypdf merge",
+        timed(
+            lambda i: offer_render_module._merge(
+                render_pdf(
+                    "avenant", offer_render_module._with_uploads(variants[i], readers, embed=False)
+                ),
+                readers,
+            ),
+            n,
+        ),
     )
 
     try:

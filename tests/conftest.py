@@ -79,6 +79,25 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+def _transactional(item) -> bool:  # type: ignore[no-untyped-def]
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "tests/browser/" in str(
+        item.fspath
+    ).replace("\\", "/")
+
+
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Browser tests last: their transactional database flush must not empty the shared data."""
-    items.sort(key=lambda item: "tests/browser/" in str(item.fspath).replace("\\", "/"))
+    """Transactional tests (browser ones included) last: their flush empties the shared data."""
+    items.sort(key=_transactional)
+
+
+@pytest.fixture(autouse=True)
+def _places_after_flush(request):  # type: ignore[no-untyped-def]
+    """A transactional test may follow another one that flushed the communes: reload them."""
+    if _transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        from raccord.places.models import Commune
+        from raccord.places.services import places_load
+
+        if not Commune.objects.exists():
+            places_load()

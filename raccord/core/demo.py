@@ -6,6 +6,7 @@ Never runs with production settings. Idempotent: running it again changes nothin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -132,6 +133,7 @@ def demo_seed() -> list[DemoAccount]:
             "is_superuser": True,
         },
     }
+    accounts_created = not User.objects.filter(email=DEMO_ACCOUNTS[0].email).exists()
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(email=account.email).first()
         if user is None:
@@ -143,4 +145,71 @@ def demo_seed() -> list[DemoAccount]:
         )
         if user.is_operator_staff:
             totp_activate(user=user, secret=DEMO_TOTP_SECRET)
+    if accounts_created:
+        transaction.on_commit(_demo_dossiers)
     return list(DEMO_ACCOUNTS)
+
+
+def _demo_answers(wished: date) -> dict[str, dict[str, str]]:
+    return {
+        "chantier": {
+            "street_number": "17",
+            "street_name": "Allée Diderot",
+            "site_type": "individuel",
+            "pdl": "12345678901234",
+            "electronic_meter": "oui",
+        },
+        "demandeur": {
+            "requester_kind": "particulier",
+            "first_name": "Martin",
+            "last_name": "Dupont",
+            "phone": "06 12 34 56 78",
+            "email": "producteur@demo.raccord.test",
+            "postal_street": "17 allée Diderot",
+            "postal_code": "56000",
+            "postal_city": "Vannes",
+            "has_third_party": "non",
+        },
+        "adresses": {"documents_same": "oui", "invoice_same": "oui"},
+        "exploitant": {"exploitant_same": "oui"},
+        "technique": {
+            "injection_option": "autoconsommation_totale",
+            "storage": "aucun",
+            "sector": "solaire",
+            "technology": "photovoltaique",
+            "max_power_kva": "3",
+            "connection_power_kva": "3",
+            "phases": "monophase",
+            "inverter_kind": "micro_onduleurs",
+            "inverter_make": "Beon",
+            "inverter_model": "MI-500",
+            "inverter_count": "6",
+            "inverter_unit_kva": "0,5",
+            "decoupling": "sectionneur",
+        },
+        "mise-en-service": {"wished_date": wished.isoformat()},
+        "validation": {"sworn_device": "on", "sworn_accuracy": "on"},
+    }
+
+
+def _demo_dossiers() -> None:
+    """A transmitted CACSI (for the instructor's inbox) and a draft, for the demo producer."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from raccord.dossiers.services import dossier_create
+    from raccord.dossiers.signing import convention_accept, dossier_submit
+
+    producer = User.objects.get(email=DEMO_ACCOUNTS[0].email)
+    vannes = Commune.objects.filter(postal_code="56000").first()
+    if vannes is None:
+        return
+    submitted = dossier_create(user=producer, commune=vannes, orientation={})
+    submitted.data = _demo_answers(timezone.localdate() + timedelta(days=30))
+    submitted.save(update_fields=["data"])
+    convention_accept(dossier=submitted, user=producer, ip_address=None, user_agent="demo")
+    dossier_submit(dossier=submitted, user=producer)
+    draft = dossier_create(user=producer, commune=vannes, orientation={})
+    draft.data["chantier"] = {"street_name": "Rue du Port"}
+    draft.save(update_fields=["data"])

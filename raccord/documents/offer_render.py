@@ -1,10 +1,13 @@
-"""Render the Avenant L342-6 / CRD Conditions Particulières and merge the uploaded annexes.
+"""Render the Avenant L342-6 / CRD Conditions Particulières with the uploaded annexes.
 
 Annexes 2 (plan de situation et plan de masse) and 3 (schéma simplifié de l'Installation) are
-PDFs uploaded by the requester. The template reserves one blank page per uploaded page right
-after the annex title page (so the « Page x / y » footers and the summary stay right); pypdf then
-puts the uploaded pages in place of the reserved ones. Without an upload the title page says
-« Pièce non fournie ».
+PDFs uploaded by the requester. Each upload is handed to Typst as a file next to the data
+(``/annex-2.pdf``) and the template places its pages, one per page, right after the annex title
+page (``image(..., page: n)``): Typst writes the final PDF in one pass, with the « Page x / y »
+footers, the SOMMAIRE, the bookmarks and the accessibility tags right. Should Typst fail on an
+upload that pypdf reads, the former way is used: the template reserves one blank page per
+uploaded page and pypdf puts the uploaded pages in their place (the tags are then lost). Without
+an upload the title page says « Pièce non fournie ».
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import Destination
 
 from raccord.documents.offer_contracts import OfferData
-from raccord.documents.renderer import render_pdf
+from raccord.documents.renderer import DocumentRenderError, render_pdf
 
 __all__ = ["ANNEX_UPLOADS", "AnnexUploadError", "offer_render"]
 
@@ -76,20 +79,43 @@ def offer_render(*, data: OfferData, annex_pdfs: Mapping[int, bytes] | None = No
     ``ValueError`` for another annex number.
     """
     uploads: dict[int, PdfReader] = {}
+    files: dict[str, bytes] = {}
     for annex, pdf in (annex_pdfs or {}).items():
         if annex not in ANNEX_UPLOADS:
             raise ValueError(f"Annexe {annex} : seules les annexes 2 et 3 sont des pièces jointes.")
         if pdf:
             uploads[annex] = _read_upload(annex, pdf)
+            files[f"annex-{annex}.pdf"] = pdf
+    try:
+        return render_pdf("avenant", _with_uploads(data, uploads, embed=True), files=files)
+    except DocumentRenderError:
+        if not uploads:
+            raise
+    # Fallback: Typst could not place an upload (a PDF that pypdf reads but Typst does not).
+    pdf = render_pdf("avenant", _with_uploads(data, uploads, embed=False))
+    return _merge(pdf, uploads)
+
+
+def _with_uploads(data: OfferData, uploads: Mapping[int, PdfReader], *, embed: bool) -> OfferData:
+    """``data`` with ``annexes[key]`` saying whether each upload is there, its page count and,
+    with ``embed``, the file the template reads it from."""
     data = copy.copy(data)
     annexes = dict(data["annexes"])
     for annex, key in ANNEX_UPLOADS.items():
         reader = uploads.get(annex)
-        annexes[key] = {"provided": reader is not None, "pages": len(reader.pages) if reader else 0}
+        entry: dict[str, object] = {
+            "provided": reader is not None,
+            "pages": len(reader.pages) if reader else 0,
+        }
+        if reader is not None and embed:
+            entry["file"] = f"/annex-{annex}.pdf"
+        annexes[key] = entry
     data["annexes"] = annexes  # type: ignore[typeddict-item]
-    pdf = render_pdf("avenant", data)
-    if not uploads:
-        return pdf
+    return data
+
+
+def _merge(pdf: bytes, uploads: Mapping[int, PdfReader]) -> bytes:
+    """The rendered PDF with the uploaded pages in place of the blank pages reserved for them."""
     rendered = PdfReader(io.BytesIO(pdf))
     titles = _annex_title_pages(rendered)
     missing = set(uploads) - set(titles)

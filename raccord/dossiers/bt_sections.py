@@ -32,6 +32,7 @@ from raccord.dossiers.cacsi_sections import (
     AddressesForm,
     CommissioningForm,
     ExploitantForm,
+    FrenchDecimalField,
     KvaField,
     Section,
     SectionForm,
@@ -277,7 +278,7 @@ class BtRequesterForm(BtSectionForm):
         max_length=80,
         help_text=_("Par exemple SAS, SARL, SCI, SA…"),
     )
-    share_capital = forms.DecimalField(
+    share_capital = FrenchDecimalField(
         label=_("Capital social (€)"), max_digits=16, decimal_places=2, localize=True
     )
     siret = forms.CharField(
@@ -547,7 +548,7 @@ class BtInstallationForm(BtSectionForm):
         choices=[("aucun", _("Aucun")), ("batterie", _("Batterie"))],
         widget=forms.RadioSelect,
     )
-    storage_capacity_kwh = forms.DecimalField(
+    storage_capacity_kwh = FrenchDecimalField(
         label=_("Capacité de la batterie (kWh)"),
         max_digits=8,
         decimal_places=2,

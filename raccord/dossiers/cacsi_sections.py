@@ -30,23 +30,30 @@ PDL_HELP = _(
 )
 
 
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value).replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except (ArithmeticError, ValueError):
-        return None
+class FrenchDecimalField(forms.DecimalField):
+    """A number as French people type it: « 50 000 », « 0,8 », « 1 234,5 »."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
+        return super().to_python(value)
 
 
-class KvaField(forms.DecimalField):
-    """A power in kVA; accepts a French decimal comma."""
+class KvaField(FrenchDecimalField):
+    """A power in kVA."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 8)
         kwargs.setdefault("decimal_places", 3)
         kwargs.setdefault("min_value", Decimal("0"))
-        kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
 
 
 class SectionForm(forms.Form):
@@ -136,7 +143,7 @@ class RequesterForm(SectionForm):
         ),
     )
     legal_form = forms.CharField(label=_("Forme juridique"), max_length=80)
-    share_capital = forms.DecimalField(
+    share_capital = FrenchDecimalField(
         label=_("Capital social (€)"), max_digits=16, decimal_places=2, localize=True
     )
     rcs_city = forms.CharField(label=_("Ville du RCS"), max_length=80)
@@ -280,7 +287,7 @@ class TechnicalForm(SectionForm):
         choices=[("aucun", _("Aucun")), ("batterie", _("Batterie"))],
         widget=forms.RadioSelect,
     )
-    storage_capacity_kwh = forms.DecimalField(
+    storage_capacity_kwh = FrenchDecimalField(
         label=_("Capacité de la batterie (kWh)"),
         max_digits=8,
         decimal_places=2,

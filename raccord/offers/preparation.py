@@ -87,6 +87,16 @@ MISSING_LABELS: dict[str, str] = {
 }
 
 
+#: The request's « Technologie » -> the documents' « Installation de Production … ».
+PRODUCTION_TYPES: dict[str, str] = {
+    "photovoltaique": "photovoltaïque",
+    "eolienne": "éolienne",
+    "turbine": "hydraulique",
+    "cogeneration": "de cogénération",
+    "groupe": "thermique",
+}
+
+
 class RequestUnavailable(Exception):
     """The rules input cannot be built from the dossier's answers (French message)."""
 
@@ -118,16 +128,27 @@ def initial_data(dossier: Dossier) -> dict[str, str]:
     site = dossier.section("chantier")
     op = dossier.operator
     desk = dossier.desk
-    company = d.get("company_name") or ""
+    organisation = d.get("requester_kind", "entreprise") in ("entreprise", "collectivite")
+    company = str(d.get("company_name") or "") if organisation else ""
     name = company or dossier.requester_name
+    # A company or local authority is identified by its registered office (« AdrSiegeSte »),
+    # a private person (or an answer without it) by the postal address.
+    if company and d.get("office_street"):
+        street = (d.get("office_street"), d.get("office_street2"))
+        town = (d.get("office_postal_code"), d.get("office_city"))
+    else:
+        street = (d.get("postal_street"), "")
+        town = (d.get("postal_code"), d.get("postal_city"))
     address = "\n".join(
         x
         for x in (
-            str(d.get("postal_street", "")),
-            f"{d.get('postal_code', '')} {str(d.get('postal_city', '')).upper()}".strip(),
+            *(str(line or "").strip() for line in street),
+            f"{town[0] or ''} {str(town[1] or '').upper()}".strip(),
         )
         if x
     )
+    siret = str(d.get("siret", "")).replace(" ", "")
+    technology = str(dossier.section("installation").get("technology", ""))
     site_address = "\n".join(
         x
         for x in (
@@ -153,12 +174,14 @@ def initial_data(dossier: Dossier) -> dict[str, str]:
         "parties-beneficiary_legal_form": str(d.get("legal_form", "")),
         "parties-beneficiary_share_capital": str(d.get("share_capital", "")),
         "parties-beneficiary_rcs_city": str(d.get("rcs_city", "")),
-        "parties-beneficiary_siret": str(d.get("siret", "")),
-        "parties-beneficiary_siren": str(d.get("siret", ""))[:9],
-        "parties-site_name": f"Site de {dossier.commune.name}",
+        "parties-beneficiary_siret": (
+            f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}" if len(siret) == 14 else siret
+        ),
+        "parties-beneficiary_siren": siret[:9],
+        "parties-site_name": dossier.commune.name,  # « pour le Site de Vannes »
         "parties-site_address": site_address,
-        "parties-production_type": "photovoltaïque",
-        "parties-requester_signatory_name": str(name if not company else ""),
+        "parties-production_type": PRODUCTION_TYPES.get(technology, "photovoltaïque"),
+        "parties-requester_signatory_name": str(d.get("signatory_name", "") if company else name),
         "parties-requester_signatory_function": str(d.get("signatory_function", "")),
     }
     try:  # L342-6 asked on the request form (first request or later): Avenant by default

@@ -93,7 +93,7 @@ def test_cacsi_declaration_from_signup_to_accepted_pdf(
     pdl.fill("1234")
     pdl.press("Tab")
     page.locator("#err-pdl").get_by_text(re.compile("exactement 14 chiffres")).wait_for()
-    assert pdl.get_attribute("aria-invalid") == "true"
+    expect(pdl).to_have_attribute("aria-invalid", "true")
     assert_accessible(page, "cacsi-04-chantier-error")
     pdl.fill("12345678901234")
     pdl.press("Tab")

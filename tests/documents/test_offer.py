@@ -12,6 +12,7 @@ import pytest
 import typst
 from pypdf import PdfReader
 
+from raccord.documents import offer_render as offer_render_module
 from raccord.documents.offer_builder import (
     OfferDataError,
     OfferExample,
@@ -23,6 +24,7 @@ from raccord.documents.offer_builder import (
 )
 from raccord.documents.offer_contracts import OfferData
 from raccord.documents.offer_render import AnnexUploadError, offer_render
+from raccord.documents.renderer import DocumentRenderError
 from raccord.rules.inputs import (
     BeneficiaryKind,
     ConnectionRequest,
@@ -501,3 +503,46 @@ def test_surplus_with_existing_withdrawal_prints_option_2() -> None:
     text = plain(pdf_text(offer_render(data=data)))
     assert "(Pracc_sout_BT) est de 48 kVA" in text.replace(NBSP, " ")
     assert "Une demande d'un raccordement supplémentaire en soutirage" not in text
+
+
+def test_uploaded_annexes_are_placed_by_typst_in_one_pass(
+    example: tuple[OfferExample, OfferData, str, bytes],
+) -> None:
+    """Typst places the uploaded pages itself: the PDF keeps its accessibility tags and its
+    bookmarks, and an uploaded page keeps its own size (an A3 landscape plan stays A3)."""
+    _, data, _, _ = example
+    a3 = typst.compile(b'#set page(paper: "a3", flipped: true)\nPLAN A3 page 1')
+    assert isinstance(a3, bytes)
+    merged = PdfReader(io.BytesIO(offer_render(data=data, annex_pdfs={2: a3})))
+
+    assert "/StructTreeRoot" in merged.root_object
+    titles = [item.title for item in merged.outline if not isinstance(item, list)]
+    assert any(str(t).startswith("Annexe 2 - ") for t in titles)
+    pages = [plain(p.extract_text()) for p in merged.pages]
+    index = pages.index("PLAN A3 page 1")
+    box = merged.pages[index].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (1191, 842)
+    assert "Annexe 2 - Plan de situation" in pages[index - 1]
+
+
+def test_uploads_typst_cannot_place_fall_back_to_the_pypdf_merge(
+    example: tuple[OfferExample, OfferData, str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, data, _, _ = example
+    uploads = {2: upload_pdf(3, "PLAN DE MASSE"), 3: upload_pdf(2, "SCHEMA UNIFILAIRE")}
+    in_one_pass = offer_render(data=data, annex_pdfs=uploads)
+    real_render = offer_render_module.render_pdf
+
+    def failing_with_files(template: str, data: object, *, files: object = None) -> bytes:
+        if files:
+            raise DocumentRenderError(template, "failed to decode image")
+        return real_render(template, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(offer_render_module, "render_pdf", failing_with_files)
+    merged = offer_render(data=data, annex_pdfs=uploads)
+
+    def texts(pdf: bytes) -> list[str]:
+        return [plain(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+    assert texts(merged) == texts(in_one_pass)
+    assert "PLAN DE MASSE page 3" in texts(merged)

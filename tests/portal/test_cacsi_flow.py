@@ -432,3 +432,16 @@ def test_answering_a_request_for_items_resumes_the_dossier_and_only_for_its_owne
     dossier.refresh_from_db()
     assert dossier.state == State.IN_CHARGE
     assert not Action.objects.filter(dossier=dossier, state=Action.State.OPEN).exists()
+
+
+def test_numbers_typed_the_french_way_are_understood(client, enedis):
+    user = UserFactory()
+    dossier = DossierFactory(created_by=user, operator=enedis)
+    client.force_login(user)
+    values = {"requester_kind": "entreprise", "share_capital": "50 000,50"}
+    html = autosave(client, dossier, "demandeur", values).content.decode()
+    assert "share_capital" in html and "nombre" not in html.split('id="err-share_capital"')[1][:200]
+    values = {"storage": "batterie", "storage_capacity_kwh": "13,5", "max_power_kva": "1 2,5"}
+    html = autosave(client, dossier, "technique", values).content.decode()
+    for field in ("storage_capacity_kwh", "max_power_kva"):
+        assert "<li>" not in html.split(f'id="err-{field}"')[1].split("</div>")[0]
