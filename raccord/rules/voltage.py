@@ -304,7 +304,188 @@ _Chain = tuple[
 ]
 
 
+_INF = math.inf
+
+
 def _chain(params: ParameterSet, study: VoltageStudyInput) -> _Chain:
+    """The equivalent chain (see :data:`_Chain`), validating the study.
+
+    The usual study (every figure finite and strictly positive, upstream reactance absent or
+    strictly positive, extension impedance given or catalogued) takes :func:`_chain_fast`,
+    which makes the same floats in the same order without the per-field checks; anything else
+    (a zero, a missing or invalid figure) takes :func:`_chain_checked`, which raises the
+    errors. Both give the same result whenever the fast one gives one.
+    """
+    try:
+        chain = _chain_fast(params, study)
+    except (ValueError, TypeError, AttributeError, ArithmeticError, RulesError):
+        chain = None
+    if chain is None:
+        return _chain_checked(params, study)
+    return chain
+
+
+def _chain_fast(params: ParameterSet, study: VoltageStudyInput) -> _Chain | None:
+    hta_max = float(study.hta_max_kv)
+    hta_nom = float(study.hta_nominal_kv)
+    s_tr = float(study.transformer_kva)
+    r_tr = float(study.transformer_resistance_ohm)
+    u0 = float(study.secondary_no_load_v)
+    pracc = float(study.pracc_kva)
+    share = float(study.consumption_share_percent)
+    p_sub = float(study.substation_winter_peak_kw)
+    p_feed = float(study.feeder_winter_peak_kw)
+    r_up = float(study.upstream_resistance_ohm)
+    inf = _INF
+    if not (
+        0.0 < hta_max < inf
+        and 0.0 < hta_nom < inf
+        and 0.0 < s_tr < inf
+        and 0.0 < r_tr < inf
+        and 0.0 < u0 < inf
+        and 0.0 < pracc < inf
+        and 0.0 < share <= 100
+        and 0.0 < p_feed <= p_sub < inf
+        and 0.0 < r_up < inf
+        and study.tan_phi.is_finite()
+    ):
+        return None
+    on = study.on
+    x_tr_given = study.transformer_reactance_ohm
+    if x_tr_given is not None:
+        x_tr = float(x_tr_given)
+        if not 0.0 < x_tr < inf:
+            return None
+    else:
+        ucc, un = _transformer_constants(params, on)
+        z = ucc * un * un / (s_tr * 1000.0)
+        if r_tr > z:
+            return None
+        x_tr = math.sqrt(z * z - r_tr * r_tr)
+    x_up_given = study.upstream_reactance_ohm
+    if x_up_given is not None:
+        x_up = float(x_up_given)
+        if not 0.0 < x_up < inf:
+            return None
+    else:
+        x_up = 0.0
+    mixed = study.feeder_type is FeederType.MIXED
+    if mixed:
+        names = ["JDB", "milieu", "piquage"]
+        rs = [r_tr, r_up / 2, r_up / 2]
+        xs = [x_tr, x_up / 2, x_up / 2]
+        tap = 2
+    else:
+        names = ["JDB", "piquage"]
+        rs = [r_tr, r_up]
+        xs = [x_tr, x_up]
+        tap = 1
+    existing_nodes = tap + 1
+    ext = study.extension
+    if ext is not None:
+        length = float(ext.length_km)
+        if not 0.0 < length < inf:
+            return None
+        if ext.resistance_ohm is not None:
+            r_ext = float(ext.resistance_ohm)
+            if not 0.0 < r_ext < inf:
+                return None
+        else:
+            r_km = _catalogue(params, on, ext.conductor_type, ext.section_mm2, True)
+            if r_km is None:
+                return None
+            r_ext = r_km * length
+        if ext.reactance_ohm is not None:
+            x_ext = float(ext.reactance_ohm)
+            if not 0.0 < x_ext < inf:
+                return None
+        else:
+            x_km = _catalogue(params, on, ext.conductor_type, 0, False)
+            if x_km is None:
+                return None
+            x_ext = x_km * length
+        names.append("PDR")
+        rs.append(r_ext)
+        xs.append(x_ext)
+    connection = len(names) - 1
+
+    n = len(names)
+    without = [[0.0, 0.0] for _ in range(n)]
+    feeder_load = share / 100 * p_feed * 1000
+    substation_load = share / 100 * p_sub * 1000
+    if mixed:
+        without[1][0] += feeder_load
+        without[0][0] += substation_load - feeder_load
+    else:
+        without[0][0] += substation_load
+    before = [list(v) for v in without]
+    for producer in study.existing_producers:
+        p = float(producer.pracc_kva)
+        if not 0.0 < p < inf or not producer.tan_phi.is_finite():
+            return None
+        node = tap if producer.on_connection_feeder and mixed else 0
+        before[node][0] -= p * 1000
+        before[node][1] -= p * 1000 * float(producer.tan_phi)
+    after = [list(v) for v in before]
+    after[connection][0] -= pracc * 1000
+    after[connection][1] -= pracc * 1000 * float(study.tan_phi)
+    source_v = u0 * hta_max / hta_nom
+    return source_v, names, rs, xs, without, before, after, existing_nodes, connection, tap
+
+
+# Parameter reads of the fast chain remembered per (parameter set, date), like _limits: the
+# transformer's Ucc and the nominal voltage as floats, and the catalogue's R and X per km
+# (``None`` when the catalogue lacks the conductor, so that the checked path raises).
+_CONSTANTS: dict[int, tuple[ParameterSet, dict[tuple[date, str, int, bool], float | None]]] = {}
+
+
+def _constants(params: ParameterSet) -> dict[tuple[date, str, int, bool], float | None]:
+    entry = _CONSTANTS.get(id(params))
+    if entry is None or entry[0] is not params:
+        if len(_CONSTANTS) >= _CACHE_MAX_SETS:
+            _CONSTANTS.clear()
+        entry = (params, {})
+        _CONSTANTS[id(params)] = entry
+    return entry[1]
+
+
+def _transformer_constants(params: ParameterSet, on: date) -> tuple[float, float]:
+    known = _constants(params)
+    ucc = known.get((on, "ucc", 0, False))
+    un = known.get((on, "un", 0, False))
+    if ucc is None or un is None:
+        ucc = float(params.decimal("voltage.transformer_ucc", on=on))
+        un = float(params.decimal("voltage.nominal_line_v", on=on))
+        if len(known) >= _CACHE_MAX_VALUES:
+            known.clear()
+        known[on, "ucc", 0, False] = ucc
+        known[on, "un", 0, False] = un
+    return ucc, un
+
+
+def _catalogue(
+    params: ParameterSet, on: date, conductor: str, section: int, resistance: bool
+) -> float | None:
+    known = _constants(params)
+    key = (on, conductor, section, resistance)
+    if key in known:
+        return known[key]
+    name = (
+        f"cable.resistance_ohm_per_km.{conductor}.{section}"
+        if resistance
+        else f"cable.reactance_ohm_per_km.{conductor}"
+    )
+    try:
+        value: float | None = float(params.decimal(name, on=on))
+    except RulesError:
+        value = None
+    if len(known) >= _CACHE_MAX_VALUES:
+        known.clear()
+    known[key] = value
+    return value
+
+
+def _chain_checked(params: ParameterSet, study: VoltageStudyInput) -> _Chain:
     on = study.on
     hta_max = _positive(study.hta_max_kv, "hta_max_kv", "La tension max HTA", allow_zero=False)
     hta_nom = _positive(
@@ -658,7 +839,10 @@ def voltage_study(params: ParameterSet, *, study: VoltageStudyInput) -> VoltageS
     v_source = complex(source_v / SQRT3, 0.0)
     impedances = list(map(complex, rs, xs))
     v_without = _solve(v_source, impedances, without)[:existing]
-    v_before = _solve(v_source, impedances, before)[:existing]
+    v_before = (
+        # Without existing producers the scenario before is the one without (same loads).
+        _solve(v_source, impedances, before)[:existing] if study.existing_producers else v_without
+    )
     v_after = _solve(v_source, impedances, after)
     max_without = _volts(max(v_without))
     max_before = _volts(max(v_before))

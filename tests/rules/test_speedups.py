@@ -287,3 +287,21 @@ def test_remembered_fixed_decisions_equal_deciding_them_again() -> None:
             fresh = document_plan(request=r, study=s, document=document, params=P)
             again = document_plan(request=r, study=s, document=document, params=P)
             assert again == fresh and list(again.chosen) == list(fresh.chosen)
+
+
+def test_voltage_fast_chain_matches_checked_chain() -> None:
+    import numpy as np
+
+    from raccord.rules import voltage as v
+    from tests.rules.feeders import random_study
+
+    rng = np.random.default_rng(11)
+    fast_used = 0
+    for _ in range(300):
+        study = random_study(rng)
+        fast = v._chain_fast(P, study)  # None: a zero figure, left to the checked path
+        if fast is not None:
+            fast_used += 1
+            assert fast == v._chain_checked(P, study)
+        assert v._chain(P, study) == v._chain_checked(P, study)
+    assert fast_used > 200
