@@ -301,44 +301,14 @@ def dossier_accept(
         raise DossierError("Le producteur n'a pas accepté la convention : impossible d'accepter.")
     if locked.acceptances.filter(party=Acceptance.Party.OPERATOR).exists():
         raise DossierError("La convention a déjà été acceptée par le gestionnaire.")
-    now = timezone.now()
-    today = timezone.localdate(now)
     transition_apply(dossier=locked, name="accept", actor=Actor.STAFF, user=user)
-    pdf = cacsi_render(
-        data=cacsi_data(
-            locked,
-            producer_accepted_on=timezone.localdate(producer.accepted_at),
-            operator_accepted_on=today,
-            preview=False,
-            today=today,
-        )
-    )
-    short = locked.operator.short_name
-    version_stored = document_store(
+    version_stored = operator_acceptance_record(
         dossier=locked,
-        kind=DocumentKind.CACSI_ACCEPTED,
-        title=cacsi_title(kind=DocumentKind.CACSI_ACCEPTED, operator_short_name=short),
-        filename=cacsi_filename(
-            kind=DocumentKind.CACSI_ACCEPTED, operator_short_name=short, number=locked.number
-        ),
-        pdf=pdf,
+        producer=producer,
+        signer=user,
         created_by=user,
-        visible_to_requester=True,
-    )
-    Acceptance.objects.create(
-        dossier=locked,
-        party=Acceptance.Party.OPERATOR,
-        accepted_at=now,
-        user=user,
         ip_address=ip_address,
-        user_agent=user_agent[:300],
-        document=version_stored,
-    )
-    event_record(
-        kind="convention_accepted",
-        dossier=locked,
-        actor=user,
-        payload={"party": "operator", "sha256": version_stored.sha256, "ip": ip_address or ""},
+        user_agent=user_agent,
     )
     _refresh_due(locked)
     _notify(locked, "accepted")
@@ -491,3 +461,61 @@ def dossier_answer(*, dossier: Dossier, user: User, message: Message | str | Non
         },
     )
     return locked
+
+
+def operator_acceptance_record(
+    *,
+    dossier: Dossier,
+    producer: Acceptance,
+    signer: User,
+    created_by: User | None,
+    ip_address: str | None,
+    user_agent: str,
+    automatic: bool = False,
+) -> DocumentVersion:
+    """The operator's « Accepté le » on a locked CACSI: render both boxes, store, record.
+
+    Shared by the staff's decision and the automatic review; the caller holds the row lock and
+    applies the workflow transition.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    pdf = cacsi_render(
+        data=cacsi_data(
+            dossier,
+            producer_accepted_on=timezone.localdate(producer.accepted_at),
+            operator_accepted_on=today,
+            preview=False,
+            today=today,
+        )
+    )
+    short = dossier.operator.short_name
+    stored = document_store(
+        dossier=dossier,
+        kind=DocumentKind.CACSI_ACCEPTED,
+        title=cacsi_title(kind=DocumentKind.CACSI_ACCEPTED, operator_short_name=short),
+        filename=cacsi_filename(
+            kind=DocumentKind.CACSI_ACCEPTED, operator_short_name=short, number=dossier.number
+        ),
+        pdf=pdf,
+        created_by=created_by,
+        visible_to_requester=True,
+    )
+    Acceptance.objects.create(
+        dossier=dossier,
+        party=Acceptance.Party.OPERATOR,
+        accepted_at=now,
+        user=signer,
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+        document=stored,
+    )
+    payload: dict[str, object] = {"party": "operator", "sha256": stored.sha256}
+    payload.update({"automatic": True} if automatic else {"ip": ip_address or ""})
+    event_record(
+        kind="convention_accepted",
+        dossier=dossier,
+        actor=None if automatic else signer,
+        payload=payload,
+    )
+    return stored

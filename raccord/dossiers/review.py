@@ -23,10 +23,8 @@ from django.utils import timezone
 
 from raccord.accounts.models import User
 from raccord.core.parameters import parameters_current
-from raccord.documents.models import DocumentKind, DocumentVersion
-from raccord.documents.services import cacsi_filename, cacsi_render, cacsi_title, document_store
+from raccord.documents.models import DocumentVersion
 from raccord.dossiers.cacsi_sections import TechnicalForm
-from raccord.dossiers.convention import cacsi_data
 from raccord.dossiers.models import Acceptance, Dossier, Kind, State
 from raccord.dossiers.services import attachments_missing, transition_apply
 from raccord.dossiers.workflow import Actor
@@ -230,47 +228,17 @@ def _operator_accept(dossier: Dossier) -> DocumentVersion:
 
     (``decisions.dossier_accept`` is the staff's path: staff user, version check, COMPLETE.)
     """
-    producer = dossier.acceptances.get(party=Acceptance.Party.PRODUCER)
-    now = timezone.now()
-    today = timezone.localdate(now)
-    pdf = cacsi_render(
-        data=cacsi_data(
-            dossier,
-            producer_accepted_on=timezone.localdate(producer.accepted_at),
-            operator_accepted_on=today,
-            preview=False,
-            today=today,
-        )
-    )
-    short = dossier.operator.short_name
-    account = system_user()
-    stored = document_store(
+    from raccord.dossiers.decisions import operator_acceptance_record
+
+    return operator_acceptance_record(
         dossier=dossier,
-        kind=DocumentKind.CACSI_ACCEPTED,
-        title=cacsi_title(kind=DocumentKind.CACSI_ACCEPTED, operator_short_name=short),
-        filename=cacsi_filename(
-            kind=DocumentKind.CACSI_ACCEPTED, operator_short_name=short, number=dossier.number
-        ),
-        pdf=pdf,
+        producer=dossier.acceptances.get(party=Acceptance.Party.PRODUCER),
+        signer=system_user(),
         created_by=None,
-        visible_to_requester=True,
-    )
-    Acceptance.objects.create(
-        dossier=dossier,
-        party=Acceptance.Party.OPERATOR,
-        accepted_at=now,
-        user=account,
         ip_address=None,
         user_agent="instruction automatique",
-        document=stored,
+        automatic=True,
     )
-    event_record(
-        kind="convention_accepted",
-        dossier=dossier,
-        actor=None,
-        payload={"party": "operator", "sha256": stored.sha256, "automatic": True},
-    )
-    return stored
 
 
 def _payload(result: ReviewResult, *, auto_accept: bool) -> dict[str, Any]:

@@ -300,6 +300,17 @@ def attachment_add(
         raise DossierError(reason, field="file")
     if kind not in Attachment.Kind.values:
         raise DossierError("Choisissez le type de pièce.", field="kind")
+    return attachment_store(dossier=locked, user=user, kind=kind, name=name, content=content)
+
+
+def attachment_store(
+    *, dossier: Dossier, user: User, kind: str, name: str, content: bytes
+) -> Attachment:
+    """Check a file (size, PDF/JPEG/PNG by content) and store it on a locked dossier.
+
+    Shared by the request's attachments and the offer's acceptance checklist; the caller has
+    locked the dossier and checked that it may be changed.
+    """
     if len(content) > MAX_ATTACHMENT_BYTES:
         raise DossierError(
             f"Ce fichier fait {len(content) / 1024 / 1024:.1f} Mo : la limite est de 5 Mo.".replace(
@@ -319,7 +330,7 @@ def attachment_add(
     digest = hashlib.sha256(content).hexdigest()
     safe_name = "".join(c for c in name if c.isalnum() or c in "-_. ")[:120] or "piece"
     attachment = Attachment(
-        dossier=locked,
+        dossier=dossier,
         kind=kind,
         original_name=safe_name,
         content_type=content_type,
@@ -328,14 +339,14 @@ def attachment_add(
         uploaded_by=user,
     )
     attachment.file.save(
-        f"{locked.number}-{digest[:12]}{ALLOWED_TYPES[content_type]}",
+        f"{dossier.number}-{digest[:12]}{ALLOWED_TYPES[content_type]}",
         ContentFile(content),
         save=False,
     )
     attachment.save()
     event_record(
         kind="attachment_added",
-        dossier=locked,
+        dossier=dossier,
         actor=user,
         payload={"attachment": attachment.pk, "kind": kind, "sha256": digest},
     )

@@ -4,13 +4,11 @@ lapse, modification request, works milestones. Each function is one transaction.
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
@@ -25,10 +23,8 @@ from raccord.dossiers.decisions import STALE_MESSAGE, dossier_deadline_refresh, 
 from raccord.dossiers.models import Attachment, Dossier, Kind, State
 from raccord.dossiers.selectors import dossiers_visible_to
 from raccord.dossiers.services import (
-    ALLOWED_TYPES,
-    MAX_ATTACHMENT_BYTES,
     DossierError,
-    _sniff,
+    attachment_store,
     dossier_create,
     transition_apply,
 )
@@ -314,47 +310,7 @@ def offer_accept(*, offer: Offer, user: User, today: date | None = None) -> Offe
 def _store_attachment(
     dossier: Dossier, user: User, kind: str, name: str, content: bytes
 ) -> Attachment:
-    """The checks of ``raccord.dossiers.services.attachment_add`` (size, content type)."""
-    if not content:
-        raise DossierError("Ce fichier est vide.", field="file")
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise DossierError(
-            f"Ce fichier fait {len(content) / 1024 / 1024:.1f} Mo : la limite est de 5 Mo.".replace(
-                ".", ","
-            ),
-            field="file",
-        )
-    content_type = _sniff(content[:16])
-    if content_type is None:
-        raise DossierError(
-            "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG : "
-            "seuls ces formats sont acceptés.",
-            field="file",
-        )
-    digest = hashlib.sha256(content).hexdigest()
-    safe_name = "".join(c for c in name if c.isalnum() or c in "-_. ")[:120] or "piece"
-    attachment = Attachment(
-        dossier=dossier,
-        kind=kind,
-        original_name=safe_name,
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
-        uploaded_by=user,
-    )
-    attachment.file.save(
-        f"{dossier.number}-{digest[:12]}{ALLOWED_TYPES[content_type]}",
-        ContentFile(content),
-        save=False,
-    )
-    attachment.save()
-    event_record(
-        kind="attachment_added",
-        dossier=dossier,
-        actor=user,
-        payload={"attachment": attachment.pk, "kind": kind, "sha256": digest},
-    )
-    return attachment
+    return attachment_store(dossier=dossier, user=user, kind=kind, name=name, content=content)
 
 
 def _item_for_requester(
