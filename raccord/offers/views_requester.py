@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from raccord.accounts.models import User
 from raccord.dossiers.models import Dossier, Kind, State
 from raccord.dossiers.selectors import dossier_for_user
-from raccord.dossiers.services import DossierError
+from raccord.dossiers.services import MAX_ATTACHMENT_BYTES, DossierError
 from raccord.offers import services
 from raccord.offers.forms import DepositForm, ModificationForm, UploadForm
 from raccord.offers.models import ChecklistItem, Offer, WorksMilestone
@@ -102,8 +102,8 @@ def upload(request: HttpRequest, number: str, pk: int) -> HttpResponse:
             request, dossier, status=400, error_item=item.pk, error_text="Choisissez un fichier."
         )
     upload_file = form.cleaned_data["file"]
-    if upload_file.size > services.MAX_ATTACHMENT_BYTES:
-        content = b"x" * (services.MAX_ATTACHMENT_BYTES + 1)
+    if upload_file.size > MAX_ATTACHMENT_BYTES:
+        content = b"x" * (MAX_ATTACHMENT_BYTES + 1)
     else:
         content = upload_file.read()
     try:

@@ -278,3 +278,21 @@ def test_refusals(client, bt, instructor, outsider, foreign_staff, requester):
             assert getattr(client, method)(url).status_code == 404, (user, url)
     client.logout()
     assert client.get(requester_urls[0][1]).status_code == 302
+
+
+def test_checklist_upload_through_the_page_and_its_size_limit(bt, instructor, requester, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bt = sent(bt, instructor)
+    offer = Offer.objects.get(dossier=bt, document_kind="crd")
+    services.offer_accept(offer=offer, user=requester)
+    item = offer.items.get(kind="signed_offer")
+    client.force_login(requester)
+    url = reverse("offers:upload", args=[bt.number, item.pk])
+    big = SimpleUploadedFile("gros.pdf", PDF + b"0" * (5 * 1024 * 1024))
+    response = client.post(url, {"file": big})
+    assert response.status_code == 400 and "la limite est de 5 Mo" in response.content.decode()
+    response = client.post(url, {"file": SimpleUploadedFile("signe.pdf", PDF)})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert bt.attachments.filter(kind="signed_offer").exists()
