@@ -42,6 +42,7 @@ from raccord.backoffice.services import (
     staff_tag_add,
     staff_tag_remove,
 )
+from raccord.core.responses import upload_response
 from raccord.documents.models import DocumentVersion
 from raccord.documents.services import DocumentIntegrityError
 from raccord.documents.views import document_response
@@ -303,15 +304,7 @@ def attachment_download(request: HttpRequest, number: str, pk: int) -> FileRespo
         actor=_user(request),
         payload={"attachment": attachment.pk},
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(attachment)
 
 
 @staff_required
@@ -438,15 +431,7 @@ def message_attachment_download(request: HttpRequest, number: str, pk: int) -> F
         actor=_user(request),
         payload={"message_attachment": attachment.pk},
     )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(attachment)
 
 
 @staff_required

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from raccord.accounts.models import User
+from raccord.core.responses import upload_response
 from raccord.dossiers.bt_request import bt_request_submit, l342_6_request, l342_6_timing
 from raccord.dossiers.cacsi_sections import Section
 from raccord.dossiers.convention import producer_display, site_address_lines
@@ -393,14 +394,7 @@ def attachments(request: HttpRequest, number: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
     dossier = _dossier(request, number)
     attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk, removed_at__isnull=True)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return upload_response(attachment)
 
 
 @require_POST

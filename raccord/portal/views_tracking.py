@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from raccord.accounts.models import User
 from raccord.core.parameters import parameters_current
+from raccord.core.responses import upload_response
 from raccord.documents.models import DocumentVersion
 from raccord.documents.services import DocumentIntegrityError
 from raccord.documents.views import document_response
@@ -428,15 +429,7 @@ def message_attachment_download(request: HttpRequest, number: str, pk: int) -> F
     """A file sent with a message, to a person who may see the dossier (404 otherwise)."""
     dossier = dossier_for_user(_user(request), number)
     attachment = get_object_or_404(MessageAttachment, pk=pk, message__dossier=dossier)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(attachment)
 
 
 # --- Documents ----------------------------------------------------------------------------------
