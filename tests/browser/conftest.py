@@ -69,3 +69,63 @@ def assert_accessible(page, name: str) -> None:  # type: ignore[no-untyped-def]
         if v.get("impact") in ("serious", "critical")
     ]
     assert not bad, f"axe on {name} ({page.url}):\n" + "\n".join(bad)
+
+
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture
+def p4e_staff(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Enedis, its desk P4E (Morbihan) and instructor Léa Martin with a TOTP; media in tmp."""
+    from types import SimpleNamespace
+
+    from raccord.accounts.models import User
+    from raccord.accounts.totp import totp_activate
+    from raccord.operators.models import Desk
+    from tests.factories import OperatorFactory, UserFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    operator = OperatorFactory(name="Enedis", short_name="Enedis", is_default=True)
+    desk = Desk.objects.create(
+        operator=operator,
+        code="P4E",
+        name="AREPROD Bretagne",
+        address="BP 17, 29801 BREST",
+        phone="02 98 00 00 00",
+        email="areprod@example.test",
+    )
+    desk.departments.add("56")
+    staff = UserFactory(
+        email="lea.martin@enedis.test",
+        first_name="Léa",
+        last_name="Martin",
+        role=User.Role.INSTRUCTOR,
+        operator=operator,
+        desk=desk,
+    )
+    totp_activate(user=staff, secret=STAFF_TOTP_SECRET)
+    return SimpleNamespace(operator=operator, desk=desk, staff=staff)
+
+
+def login(page, email: str, *, totp: bool) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the pages; staff type the current code of their authenticator."""
+    import re
+
+    from raccord.accounts.totp import totp_current_code
+    from tests.factories import PASSWORD
+
+    page.goto("/comptes/login/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    if totp:
+        page.wait_for_url(re.compile(r"/comptes/2fa/authenticate/"))
+        page.get_by_label("Code").fill(totp_current_code(STAFF_TOTP_SECRET))
+        page.get_by_role("button", name=re.compile("S'identifier|Connexion|Se connecter")).click()
+    page.wait_for_url(re.compile(r"/$"))

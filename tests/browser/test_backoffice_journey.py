@@ -12,46 +12,17 @@ from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.browser.conftest import ARTIFACTS, assert_accessible
-from tests.factories import PASSWORD
+from tests.browser.conftest import ARTIFACTS, assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
-def setting(settings, tmp_path):  # type: ignore[no-untyped-def]
-    from raccord.accounts.models import User
-    from raccord.accounts.totp import totp_activate
+def setting(p4e_staff):  # type: ignore[no-untyped-def]
     from raccord.dossiers.signing import convention_accept, dossier_submit
-    from raccord.operators.models import Desk
-    from tests.factories import DossierFactory, OperatorFactory, UserFactory
+    from tests.factories import DossierFactory, UserFactory
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    operator = OperatorFactory(name="Enedis", short_name="Enedis", is_default=True)
-    desk = Desk.objects.create(
-        operator=operator,
-        code="P4E",
-        name="AREPROD Bretagne",
-        address="BP 17, 29801 BREST",
-        phone="02 98 00 00 00",
-        email="areprod@example.test",
-    )
-    staff = UserFactory(
-        email="lea.martin@enedis.test",
-        first_name="Léa",
-        last_name="Martin",
-        role=User.Role.INSTRUCTOR,
-        operator=operator,
-        desk=desk,
-    )
-    totp_activate(user=staff, secret=SECRET)
+    desk, operator = p4e_staff.desk, p4e_staff.operator
     requester = UserFactory(email="martin.dupont@example.test")
     dossier = DossierFactory(
         created_by=requester, complete=True, desk=desk, operator=operator, number="2611P4E000042"
@@ -60,20 +31,6 @@ def setting(settings, tmp_path):  # type: ignore[no-untyped-def]
     dossier_submit(dossier=dossier, user=requester)
     mail.outbox.clear()
     return dossier
-
-
-def login(page, email: str, *, totp: bool) -> None:  # type: ignore[no-untyped-def]
-    from raccord.accounts.totp import totp_current_code
-
-    page.goto("/comptes/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    if totp:
-        page.wait_for_url(re.compile(r"/comptes/2fa/authenticate/"))
-        page.get_by_label("Code").fill(totp_current_code(SECRET))
-        page.get_by_role("button", name=re.compile("S'identifier|Connexion|Se connecter")).click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def last_mail(fragment: str) -> mail.EmailMessage:

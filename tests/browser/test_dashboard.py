@@ -8,48 +8,19 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_backoffice_journey import login
+from tests.browser.conftest import assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
-def setting(settings, tmp_path):  # type: ignore[no-untyped-def]
+def setting(p4e_staff):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
-    from raccord.accounts.models import User
-    from raccord.accounts.totp import totp_activate
     from raccord.dossiers.models import State
-    from raccord.operators.models import Desk
-    from tests.factories import DossierFactory, OperatorFactory, UserFactory
+    from tests.factories import DossierFactory, UserFactory
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    operator = OperatorFactory(name="Enedis", short_name="Enedis", is_default=True)
-    desk = Desk.objects.create(
-        operator=operator,
-        code="P4E",
-        name="AREPROD Bretagne",
-        address="BP 17, 29801 BREST",
-        phone="02 98 00 00 00",
-        email="areprod@example.test",
-    )
-    staff = UserFactory(
-        email="lea.martin@enedis.test",
-        first_name="Léa",
-        last_name="Martin",
-        role=User.Role.INSTRUCTOR,
-        operator=operator,
-        desk=desk,
-    )
-    totp_activate(user=staff, secret=SECRET)
+    desk, operator = p4e_staff.desk, p4e_staff.operator
     requester = UserFactory(email="martin.dupont@example.test")
     now = timezone.now()
     today = timezone.localdate()

@@ -22,8 +22,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import ARTIFACTS, assert_accessible
-from tests.browser.test_backoffice_journey import SECRET, login
+from tests.browser.conftest import ARTIFACTS, assert_accessible, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COMPANY = "SOLEIL D'ARMOR"
@@ -31,38 +30,11 @@ VALID_SIRET = "73282932000074"
 
 
 @pytest.fixture
-def setting(settings, tmp_path):  # type: ignore[no-untyped-def]
+def setting(p4e_staff):  # type: ignore[no-untyped-def]
     from raccord.accounts.models import Organisation, User
-    from raccord.accounts.totp import totp_activate
-    from raccord.operators.models import Desk
-    from tests.factories import OperatorFactory, OrganisationFactory, UserFactory
+    from tests.factories import OrganisationFactory, UserFactory
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    operator = OperatorFactory(name="Enedis", short_name="Enedis", is_default=True)
-    desk = Desk.objects.create(
-        operator=operator,
-        code="P4E",
-        name="AREPROD Bretagne",
-        address="BP 17, 29801 BREST",
-        phone="02 98 00 00 00",
-        email="areprod@example.test",
-    )
-    desk.departments.add("56")
-    staff = UserFactory(
-        email="lea.martin@enedis.test",
-        first_name="Léa",
-        last_name="Martin",
-        role=User.Role.INSTRUCTOR,
-        operator=operator,
-        desk=desk,
-    )
-    totp_activate(user=staff, secret=SECRET)
+    staff = p4e_staff.staff
     org = OrganisationFactory(kind=Organisation.Kind.INSTALLER, name="Soleil Pose")
     installer = UserFactory(
         email="pose@soleil.test",
