@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from raccord.core.parameters import parameters_current
-from raccord.core.validators import compact_identifier, validate_siret
 from raccord.dossiers.cacsi_sections import (
     PDL_HELP,
     SECTORS,
@@ -34,9 +33,12 @@ from raccord.dossiers.cacsi_sections import (
     ExploitantForm,
     FrenchDecimalField,
     KvaField,
+    RequesterBaseForm,
     Section,
     SectionForm,
     _standard_choices,
+    postal_code_field,
+    with_help_text,
 )
 from raccord.rules.classification import Path, classify_request, export_limitation
 from raccord.rules.errors import RulesError
@@ -259,8 +261,7 @@ class BtSiteForm(BtSectionForm):
     )
 
 
-class BtRequesterForm(BtSectionForm):
-    title = _("Demandeur")
+class BtRequesterForm(RequesterBaseForm, BtSectionForm):
     requester_kind = forms.ChoiceField(
         label=_("Le producteur (bénéficiaire de la convention) est"),
         choices=[
@@ -270,16 +271,9 @@ class BtRequesterForm(BtSectionForm):
         ],
         widget=forms.RadioSelect,
     )
-    first_name = forms.CharField(label=_("Prénom"), max_length=100)
-    last_name = forms.CharField(label=_("Nom"), max_length=100)
     company_name = forms.CharField(label=_("Raison sociale"), max_length=150)
-    legal_form = forms.CharField(
-        label=_("Forme juridique"),
-        max_length=80,
-        help_text=_("Par exemple SAS, SARL, SCI, SA…"),
-    )
-    share_capital = FrenchDecimalField(
-        label=_("Capital social (€)"), max_digits=16, decimal_places=2, localize=True
+    legal_form = with_help_text(
+        RequesterBaseForm, "legal_form", _("Par exemple SAS, SARL, SCI, SA…")
     )
     siret = forms.CharField(
         label=_("SIRET"),
@@ -293,55 +287,40 @@ class BtRequesterForm(BtSectionForm):
     office_street2 = forms.CharField(
         label=_("Siège social : complément d'adresse"), max_length=200, required=False
     )
-    office_postal_code = forms.RegexField(
-        label=_("Siège social : code postal"),
-        regex=r"^\d{5}$",
-        error_messages={"invalid": _("Un code postal compte 5 chiffres.")},
-    )
+    office_postal_code = postal_code_field(_("Siège social : code postal"))
     office_city = forms.CharField(label=_("Siège social : commune"), max_length=80)
-    rcs_city = forms.CharField(
-        label=_("Ville du RCS"),
-        max_length=80,
-        help_text=_("Le greffe où la société est immatriculée (Registre du Commerce)."),
+    rcs_city = with_help_text(
+        RequesterBaseForm,
+        "rcs_city",
+        _("Le greffe où la société est immatriculée (Registre du Commerce)."),
     )
     signatory_name = forms.CharField(
         label=_("Nom et prénom du signataire"),
         max_length=120,
         help_text=_("La personne qui signera la convention de raccordement pour le producteur."),
     )
-    signatory_function = forms.CharField(
-        label=_("Fonction du signataire"),
-        max_length=120,
-        help_text=_("Par exemple Président, Gérant, Maire… dûment habilité à cet effet."),
+    signatory_function = with_help_text(
+        RequesterBaseForm,
+        "signatory_function",
+        _("Par exemple Président, Gérant, Maire… dûment habilité à cet effet."),
     )
-    phone = forms.RegexField(
-        label=_("Téléphone"),
-        regex=r"^\+?[\d .\-()]{10,20}$",
-        error_messages={
-            "invalid": _("Indiquez un numéro de téléphone, par exemple 06 12 34 56 78.")
-        },
-    )
-    email = forms.EmailField(label=_("Adresse e-mail"))
-    postal_street = forms.CharField(label=_("Adresse postale : numéro et voie"), max_length=200)
-    postal_code = forms.RegexField(
-        label=_("Code postal"),
-        regex=r"^\d{5}$",
-        error_messages={"invalid": _("Un code postal compte 5 chiffres.")},
-    )
-    postal_city = forms.CharField(label=_("Commune"), max_length=80)
-    has_third_party = forms.ChoiceField(
-        label=_("Un tiers habilité (votre installateur) suit-il la demande pour vous ?"),
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        help_text=_("Il recevra les messages du dossier ; joignez alors son mandat."),
-    )
-    third_party_name = forms.CharField(label=_("Nom du tiers habilité"), max_length=150)
-    third_party_organisation = forms.CharField(
-        label=_("Société du tiers habilité"), max_length=150, required=False
-    )
-    third_party_email = forms.EmailField(label=_("E-mail du tiers habilité"))
-    third_party_phone = forms.CharField(label=_("Téléphone du tiers habilité"), max_length=30)
 
+    field_order = [
+        "requester_kind",
+        "first_name",
+        "last_name",
+        "company_name",
+        "legal_form",
+        "share_capital",
+        "siret",
+        "office_street",
+        "office_street2",
+        "office_postal_code",
+        "office_city",
+        "rcs_city",
+        "signatory_name",
+        "signatory_function",
+    ]
     organisation_fields = (
         "company_name",
         "siret",
@@ -358,17 +337,8 @@ class BtRequesterForm(BtSectionForm):
         "last_name": ("requester_kind", ("particulier",)),
         **{n: ("requester_kind", ("entreprise", "collectivite")) for n in organisation_fields},
         **{name: ("requester_kind", ("entreprise",)) for name in company_fields},
-        "third_party_name": ("has_third_party", ("oui",)),
-        "third_party_organisation": ("has_third_party", ("oui",)),
-        "third_party_email": ("has_third_party", ("oui",)),
-        "third_party_phone": ("has_third_party", ("oui",)),
+        **RequesterBaseForm.conditions,
     }
-
-    def clean_siret(self) -> str:
-        value = compact_identifier(self.cleaned_data.get("siret", ""))
-        if value:
-            validate_siret(value)
-        return value
 
 
 class BtConnectionForm(BtSectionForm):

@@ -8,6 +8,7 @@ Answers are stored as typed in ``Dossier.data[section]`` so that nothing is lost
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.forms.forms import DeclarativeFieldsMetaclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +58,21 @@ class KvaField(FrenchDecimalField):
         super().__init__(**kwargs)
 
 
-class SectionForm(forms.Form):
+class _SectionFormMetaclass(DeclarativeFieldsMetaclass):
+    """Puts ``base_fields`` in ``field_order`` too: Django orders only a form's instances, and
+    the portal reads a section's fields from the class (posted values, autosave answers)."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        new_class = super().__new__(mcs, name, bases, attrs)
+        if new_class.field_order is not None:
+            # As BaseForm.order_fields: the fields named first, then the others as declared.
+            fields = dict(new_class.base_fields)
+            ordered = {key: fields.pop(key) for key in new_class.field_order if key in fields}
+            new_class.base_fields = new_class.declared_fields = {**ordered, **fields}
+        return new_class
+
+
+class SectionForm(forms.Form, metaclass=_SectionFormMetaclass):
     """Base: knows which fields apply given the other answers (conditional fields)."""
 
     #: field -> (controlling field, values for which it applies)
@@ -125,23 +141,35 @@ class SiteForm(SectionForm):
         return "".join(str(self.cleaned_data["pdl"]).split())
 
 
-class RequesterForm(SectionForm):
-    title = _("Demandeur")
-    requester_kind = forms.ChoiceField(
-        label=_("Le producteur est"),
-        choices=[("particulier", _("Un particulier")), ("entreprise", _("Une entreprise"))],
-        widget=forms.RadioSelect,
+def postal_code_field(label: Any) -> forms.RegexField:
+    """A French postal code: 5 digits."""
+    return forms.RegexField(
+        label=label,
+        regex=r"^\d{5}$",
+        error_messages={"invalid": _("Un code postal compte 5 chiffres.")},
     )
+
+
+def with_help_text(form_class: type[forms.Form], name: str, help_text: Any) -> forms.Field:
+    """A copy of the field ``name`` of ``form_class`` that shows a help text of its own."""
+    field = copy.deepcopy(form_class.base_fields[name])
+    field.help_text = help_text
+    return field
+
+
+class RequesterBaseForm(SectionForm):
+    """The « Demandeur » fields that every kind of request asks the same way: the producer's
+    name and company details, its contact, and the third party (installer, mandataire) who may
+    follow the request for it.
+
+    Each kind adds its own fields (``requester_kind``, ``company_name``, ``siret``…) and puts
+    them in place with ``field_order``; the contact and third-party fields come last. The field
+    names are the keys of ``Dossier.data["demandeur"]``.
+    """
+
+    title = _("Demandeur")
     first_name = forms.CharField(label=_("Prénom"), max_length=100)
     last_name = forms.CharField(label=_("Nom"), max_length=100)
-    company_name = forms.CharField(label=_("Raison sociale"), max_length=200)
-    siret = forms.CharField(
-        label=_("SIRET du site de production"),
-        max_length=30,
-        help_text=_(
-            "Uniquement si votre installation est sur un local à usage professionnel : 14 chiffres."
-        ),
-    )
     legal_form = forms.CharField(label=_("Forme juridique"), max_length=80)
     share_capital = FrenchDecimalField(
         label=_("Capital social (€)"), max_digits=16, decimal_places=2, localize=True
@@ -157,11 +185,7 @@ class RequesterForm(SectionForm):
     )
     email = forms.EmailField(label=_("Adresse e-mail"))
     postal_street = forms.CharField(label=_("Adresse postale : numéro et voie"), max_length=200)
-    postal_code = forms.RegexField(
-        label=_("Code postal"),
-        regex=r"^\d{5}$",
-        error_messages={"invalid": _("Un code postal compte 5 chiffres.")},
-    )
+    postal_code = postal_code_field(_("Code postal"))
     postal_city = forms.CharField(label=_("Commune"), max_length=80)
     has_third_party = forms.ChoiceField(
         label=_("Un tiers habilité (votre installateur) suit-il la demande pour vous ?"),
@@ -176,6 +200,37 @@ class RequesterForm(SectionForm):
     third_party_email = forms.EmailField(label=_("E-mail du tiers habilité"))
     third_party_phone = forms.CharField(label=_("Téléphone du tiers habilité"), max_length=30)
 
+    third_party_fields = (
+        "third_party_name",
+        "third_party_organisation",
+        "third_party_email",
+        "third_party_phone",
+    )
+    conditions = {name: ("has_third_party", ("oui",)) for name in third_party_fields}
+
+    def clean_siret(self) -> str:
+        """The ``siret`` field of each kind: spaces removed, checked when given."""
+        value = compact_identifier(self.cleaned_data.get("siret", ""))
+        if value:
+            validate_siret(value)
+        return value
+
+
+class RequesterForm(RequesterBaseForm):
+    requester_kind = forms.ChoiceField(
+        label=_("Le producteur est"),
+        choices=[("particulier", _("Un particulier")), ("entreprise", _("Une entreprise"))],
+        widget=forms.RadioSelect,
+    )
+    company_name = forms.CharField(label=_("Raison sociale"), max_length=200)
+    siret = forms.CharField(
+        label=_("SIRET du site de production"),
+        max_length=30,
+        help_text=_(
+            "Uniquement si votre installation est sur un local à usage professionnel : 14 chiffres."
+        ),
+    )
+
     company_fields = (
         "company_name",
         "siret",
@@ -184,19 +239,11 @@ class RequesterForm(SectionForm):
         "rcs_city",
         "signatory_function",
     )
+    field_order = ["requester_kind", "first_name", "last_name", *company_fields]
     conditions = {
         **{name: ("requester_kind", ("entreprise",)) for name in company_fields},
-        "third_party_name": ("has_third_party", ("oui",)),
-        "third_party_organisation": ("has_third_party", ("oui",)),
-        "third_party_email": ("has_third_party", ("oui",)),
-        "third_party_phone": ("has_third_party", ("oui",)),
+        **RequesterBaseForm.conditions,
     }
-
-    def clean_siret(self) -> str:
-        value = compact_identifier(self.cleaned_data.get("siret", ""))
-        if value:
-            validate_siret(value)
-        return value
 
 
 class AddressesForm(SectionForm):

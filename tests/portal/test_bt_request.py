@@ -579,3 +579,49 @@ def test_a_cacsi_section_slug_does_not_exist_on_a_bt_dossier(client, enedis):
         client.get(reverse("portal:section", args=[dossier.number, "technique"])).status_code == 404
     )
     assert autosave(client, dossier, "technique", {"max_power_kva": "3"}).status_code == 404
+
+
+# --- The « Demandeur » fields both kinds share ------------------------------------------------
+
+_PARTY_FIELDS = [
+    "phone",
+    "email",
+    "postal_street",
+    "postal_code",
+    "postal_city",
+    "has_third_party",
+    "third_party_name",
+    "third_party_organisation",
+    "third_party_email",
+    "third_party_phone",
+]
+_CACSI_REQUESTER = [
+    *("requester_kind", "first_name", "last_name", "company_name", "siret", "legal_form"),
+    *("share_capital", "rcs_city", "signatory_function", *_PARTY_FIELDS),
+]
+_BT_REQUESTER = [
+    *("requester_kind", "first_name", "last_name", "company_name", "legal_form"),
+    *("share_capital", "siret", "office_street", "office_street2", "office_postal_code"),
+    *("office_city", "rcs_city", "signatory_name", "signatory_function", *_PARTY_FIELDS),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "legal_form_help"),
+    [(Kind.CACSI, _CACSI_REQUESTER, False), (Kind.BT_36_250, _BT_REQUESTER, True)],
+)
+def test_the_requester_section_keeps_its_fields_in_order_on_the_page_and_in_the_answers(
+    client, enedis, kind, fields, legal_form_help
+):
+    user = UserFactory()
+    dossier = DossierFactory(created_by=user, operator=enedis, kind=kind, data={})
+    client.force_login(user)
+    page = client.get(reverse("portal:section", args=[dossier.number, "demandeur"]))
+    assert re.findall(r'id="wrap-(\w+)"', page.content.decode()) == fields
+    # The help text the BT form adds to a shared field stays its own.
+    assert ("Par exemple SAS, SARL" in page.content.decode()) is legal_form_help
+    saved = autosave(client, dossier, "demandeur", {"phone": "12"}).content.decode()
+    assert re.findall(r'id="err-(\w+)" hx-swap-oob', saved) == fields
+    assert "par exemple 06 12 34 56 78" in error_box(saved, "phone")
+    dossier.refresh_from_db()
+    assert list(dossier.section("demandeur")) == fields
