@@ -266,7 +266,8 @@ class Signatory:
 
 @dataclass(frozen=True, slots=True)
 class CertificateInput:
-    """Annex 6: a standard, what it certifies, and whether the certificate is attached."""
+    """Annex 6: a standard, what it certifies, and whether the certificate was supplied (the
+    uploaded files are given to :func:`raccord.documents.offer_render.offer_render`)."""
 
     standard: str
     subject: str
@@ -745,13 +746,26 @@ def offer_data(
     }
 
     # Annexes
+    # The files themselves are appended by offer_render, which fills "files" / "unreadable".
     certificates: list[CertificateData] = [
-        {"standard": x.standard, "subject": x.subject, "supplied": x.supplied}
+        {
+            "standard": x.standard,
+            "subject": x.subject,
+            "supplied": x.supplied,
+            "files": [],
+            "unreadable": [],
+        }
         for x in offer.certificates
     ]
     if not certificates:
         certificates = [
-            {"standard": s, "subject": "Protection de découplage", "supplied": True}
+            {
+                "standard": s,
+                "subject": "Protection de découplage",
+                "supplied": r.certificates_supplied,
+                "files": [],
+                "unreadable": [],
+            }
             for s in r.certificate_standards
         ]
     identification = [
@@ -892,6 +906,7 @@ def offer_data(
             },
             "mandate_reference": MANDATE_REFERENCE,
             "certificates": certificates,
+            "certificate_files": [],
         },
         "generated_on": _d(today),
         "preview": offer.preview,

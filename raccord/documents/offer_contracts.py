@@ -27,6 +27,7 @@ __all__ = [
     "BeneficiaryData",
     "BeneficiaryPersonData",
     "CertificateData",
+    "CertificateFileData",
     "ChangeLogEntry",
     "ContributionData",
     "CurrentTransformerData",
@@ -288,11 +289,36 @@ class StudySheetData(TypedDict):
 
 
 class CertificateData(TypedDict):
-    """Annex 6: a standard and whether its certificate is attached."""
+    """A row of the Annex 6 table: a standard and whether its certificate was supplied.
+
+    ``files`` and ``unreadable`` are the numbers (« pièce n° 1 ») of the uploaded certificate
+    files that match the row (same standard, or a file whose standard is not given); the
+    builder leaves them empty, :func:`raccord.documents.offer_render.offer_render` fills them.
+    A row ``supplied`` without any file is printed as such (« déclaré remis, aucun fichier »).
+    """
 
     standard: str
     subject: str
     supplied: bool
+    files: list[int]  # readable files reproduced after the table
+    unreadable: list[int]  # files that could not be read (named, not reproduced)
+
+
+class CertificateFileData(TypedDict):
+    """An uploaded certificate file appended to Annex 6 (filled by ``offer_render``).
+
+    Printed after the table, in the order given, each preceded by its caption (« Pièce n° 1 :
+    <name> », what it certifies, the standard it cites): the pages of a PDF, each on a page of
+    its own size (the mechanism of Annexes 2 and 3), or an image fitted on an A4 page.
+    """
+
+    number: int  # 1, 2, … (« Pièce n° 1 »)
+    name: str  # the file name as uploaded, printed as text
+    subject: str  # « Certificat de conformité de la protection de découplage (onduleur) »
+    standard: str  # "NF EN 50549-1"; "" = « norme non précisée »
+    kind: Literal["pdf", "image", "unreadable"]
+    pages: int  # pages of a PDF; 1 for an image; 0 when unreadable
+    file: str  # "/certificate-1.pdf"; "" = the pages are reserved, pypdf fills them (fallback)
 
 
 class AnnexData(TypedDict):
@@ -308,7 +334,8 @@ class AnnexesData(TypedDict):
     single_line_diagram: AnnexData  # Annex 3
     study: StudySheetData  # Annex 4
     mandate_reference: str  # Annex 5 « Enedis-FOR-RES_050E »
-    certificates: list[CertificateData]  # Annex 6
+    certificates: list[CertificateData]  # Annex 6 (Annexe 5 of the CRD) table
+    certificate_files: list[CertificateFileData]  # Annex 6 uploads; [] from the builder
 
 
 class OfferData(TypedDict):

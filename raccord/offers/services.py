@@ -17,7 +17,7 @@ from raccord.accounts.models import User
 from raccord.core.parameters import parameters_current
 from raccord.documents.models import DocumentKind as StoredKind
 from raccord.documents.offer_builder import OfferDataError, offer_data
-from raccord.documents.offer_render import AnnexUploadError, offer_render
+from raccord.documents.offer_render import AnnexUploadError, CertificateUpload, offer_render
 from raccord.documents.services import document_store
 from raccord.dossiers.decisions import STALE_MESSAGE, dossier_deadline_refresh, staff_may_decide
 from raccord.dossiers.models import Attachment, Dossier, Kind, State
@@ -33,6 +33,7 @@ from raccord.offers.models import ChecklistItem, Offer, OfferDraft, WorksMilesto
 from raccord.offers.preparation import MISSING_LABELS, Preparation, preparation_build
 from raccord.rules.clocks import ClockRule, deadline_compute, offer_lapsed
 from raccord.rules.errors import RulesError
+from raccord.rules.inputs import ConnectionRequest
 from raccord.rules.variants import DocumentKind
 from raccord.tracking.notify import notify_dossier
 from raccord.tracking.services import event_record
@@ -165,6 +166,41 @@ def annex_pdfs(dossier: Dossier) -> dict[int, bytes]:
     return result
 
 
+CERTIFICATE_KINDS: tuple[str, ...] = (Attachment.Kind.DECOUPLING_CERTIFICATE,)
+"""Attachment kinds appended to the certificates annex (Annexe 6, Annexe 5 of the CRD)."""
+
+
+def certificate_uploads(dossier: Dossier, request: ConnectionRequest) -> list[CertificateUpload]:
+    """The certificate files of the request (``CERTIFICATE_KINDS``, not removed, in upload
+    order), as uploaded: PDF, PNG or JPEG, for :func:`offer_render` to append to the annex.
+
+    Each is captioned with its file name, its kind and the standard the request cites for it
+    (``installation.certificate_standard``; ``""`` when the request cites none or several). A
+    file that cannot be read from the storage is still passed (empty): the annex names it as
+    unreadable rather than leaving it out."""
+    standards = request.certificate_standards
+    standard = standards[0] if len(standards) == 1 else ""
+    uploads = []
+    for att in dossier.attachments.filter(
+        removed_at__isnull=True, kind__in=CERTIFICATE_KINDS
+    ).order_by("uploaded_at", "pk"):
+        try:
+            with att.file.open("rb") as handle:
+                content: bytes = handle.read()
+        except OSError:
+            logger.warning("Attachment %s unreadable for the certificates annex", att.pk)
+            content = b""
+        uploads.append(
+            CertificateUpload(
+                name=att.original_name,
+                content=content,
+                subject=str(att.get_kind_display()),
+                standard=standard,
+            )
+        )
+    return uploads
+
+
 @dataclass(frozen=True)
 class Sent:
     offers: list[Offer]
@@ -190,6 +226,7 @@ def offer_send(*, dossier: Dossier, user: User, version: int) -> Sent:
     assert prep.request and prep.study and prep.voltage
     params = parameters_current()
     annexes = annex_pdfs(locked)
+    certificates = certificate_uploads(locked, prep.request)
     rendered: list[tuple[DocumentKind, bytes]] = []
     for kind in prep.documents:
         try:
@@ -211,7 +248,9 @@ def offer_send(*, dossier: Dossier, user: User, version: int) -> Sent:
                 + "."
             ) from error
         try:
-            rendered.append((kind, offer_render(data=data, annex_pdfs=annexes)))
+            rendered.append(
+                (kind, offer_render(data=data, annex_pdfs=annexes, certificates=certificates))
+            )
         except AnnexUploadError as error:
             raise DossierError(str(error)) from error
     try:

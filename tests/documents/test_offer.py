@@ -1,5 +1,5 @@
 """Avenant L342-6 / CRD Conditions Particulières: blocks of the plan, no placeholder, money,
-Annex 4 rows, merged annexes."""
+Annex 4 rows, merged annexes, certificates appended to the certificates annex."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from raccord.documents.offer_builder import (
     offer_data,
 )
 from raccord.documents.offer_contracts import OfferData
-from raccord.documents.offer_render import AnnexUploadError, offer_render
+from raccord.documents.offer_render import AnnexUploadError, CertificateUpload, offer_render
 from raccord.documents.renderer import DocumentRenderError
 from raccord.rules.inputs import (
     BeneficiaryKind,
@@ -546,3 +546,289 @@ def test_uploads_typst_cannot_place_fall_back_to_the_pypdf_merge(
 
     assert texts(merged) == texts(in_one_pass)
     assert "PLAN DE MASSE page 3" in texts(merged)
+
+
+# --- Certificates annex (Annexe 6 of the Avenant, Annexe 5 of the CRD) ------------------------
+
+DECOUPLING = "Certificat de conformité de la protection de découplage (onduleur)"
+CERT_TITLE = "Attestation relative au contrôle de performances"
+
+
+def image_bytes(fmt: str, size: tuple[int, int] = (300, 400)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 40, 120)).save(out, format=fmt)
+    return out.getvalue()
+
+
+def annex_page(pages: list[str], number: str) -> int:
+    """Index of the page of the certificates annex's title (not the SOMMAIRE's line)."""
+    return next(
+        i
+        for i, p in enumerate(pages)
+        if f"Annexe {number} - {CERT_TITLE}" in p and "SOMMAIRE" not in p
+    )
+
+
+def outline_titles(reader: PdfReader) -> dict[str, int]:
+    found: dict[str, int] = {}
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                page = reader.get_destination_page_number(item)  # type: ignore[arg-type]
+                found[plain(str(item.title))] = page  # type: ignore[attr-defined]
+
+    walk(list(reader.outline))
+    return found
+
+
+@pytest.mark.parametrize("document,number", [(AVENANT, "6"), (CRD, "5")])
+def test_uploaded_certificate_pages_follow_their_caption_in_the_certificates_annex(
+    document: DocumentKind, number: str
+) -> None:
+    ex = example_offer()
+    _, data, _ = build(ex.request, ex.study, document)
+    without = offer_render(data=data)
+    certificate = upload_pdf(2, "CERTIFICAT ONDULEUR")
+    pdf = offer_render(
+        data=data,
+        certificates=[
+            CertificateUpload("certificat-onduleur.pdf", certificate, DECOUPLING, "NF EN 50549-1")
+        ],
+    )
+    assert page_count(pdf) == page_count(without) + 2
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [plain(p.extract_text()) for p in reader.pages]
+    title = annex_page(pages, number)
+    caption = (
+        f"Pièce n° 1 : certificat-onduleur.pdf {DECOUPLING} — "
+        "norme citée : NF EN 50549-1 — 2 pages, reproduites à la suite."
+    )
+    assert plain(caption) in pages[title]
+    # The table says which piece supports each row; the other row has no file and says so.
+    row = "NF EN 50549-1 Onduleurs (protection de découplage) Joint : pièce n° 1"
+    assert row in pages[title]
+    assert (
+        "FD C11-519-11 Contrôle de performances (annexe C) Déclaré remis, aucun fichier au "
+        "dossier : à remettre avant la mise en service" in pages[title]
+    )
+    notice = "Le certificat FD C11-519-11 est indiqué comme remis, mais aucun fichier"
+    assert notice in pages[title]
+    # The certificate's own pages, in order, right after the caption, and nothing after them.
+    assert pages[title + 1 :] == ["CERTIFICAT ONDULEUR page 1", "CERTIFICAT ONDULEUR page 2"]
+    # The caption is a bookmark (not a SOMMAIRE line) pointing at its page.
+    assert outline_titles(reader)["Pièce n° 1 : certificat-onduleur.pdf"] == title
+    assert "certificat-onduleur.pdf" not in pages[3]  # the SOMMAIRE
+    assert "/StructTreeRoot" in reader.root_object  # placed by Typst: tags kept
+    assert f"Page {title + 1} / {len(pages)}" in pages[title]
+
+
+def test_several_certificates_pdf_and_images_each_after_its_caption(
+    example: tuple[OfferExample, OfferData, str, bytes],
+) -> None:
+    _, data, _, without = example
+    certificates = [
+        CertificateUpload(
+            "onduleur.pdf", upload_pdf(1, "CERTIFICAT A"), DECOUPLING, "NF EN 50549-1"
+        ),
+        CertificateUpload(
+            "annexe-c.pdf", upload_pdf(3, "CERTIFICAT C"), DECOUPLING, "FD C11-519-11"
+        ),
+        CertificateUpload("scan.png", image_bytes("PNG"), DECOUPLING, "NF EN 50549-1"),
+        CertificateUpload("photo.jpg", image_bytes("JPEG", (800, 500)), DECOUPLING, ""),
+    ]
+    pdf = offer_render(data=data, certificates=certificates)
+    # 1 + 3 PDF pages; the second caption starts a page after the first certificate's pages;
+    # each image has a page of its own (caption and image).
+    assert page_count(pdf) == page_count(without) + 1 + (1 + 3) + 1 + 1
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [plain(p.extract_text()) for p in reader.pages]
+    title = annex_page(pages, "6")
+    assert (
+        "Les 4 fichiers remis par le Demandeur avec sa demande suivent, chacun précédé de sa "
+        "légende." in pages[title]
+    )
+    assert "Joint : pièces n° 1, 3 et 4" in pdf_text(pdf)
+    assert "Joint : pièces n° 2 et 4" in pdf_text(pdf)
+    assert "aucun fichier" not in pdf_text(pdf)
+    assert plain("Pièce n° 1 : onduleur.pdf") in pages[title]
+    assert pages[title + 1] == "CERTIFICAT A page 1"
+    second = pages[title + 2]
+    assert plain("Pièce n° 2 : annexe-c.pdf") in second and "3 pages" in second
+    assert pages[title + 3 : title + 6] == [f"CERTIFICAT C page {k}" for k in (1, 2, 3)]
+    png, jpg = pages[title + 6], pages[title + 7]
+    assert plain(f"Pièce n° 3 : scan.png {DECOUPLING} — norme citée : NF EN 50549-1") in png
+    assert "image reproduite ci-dessous" in png
+    assert plain(f"Pièce n° 4 : photo.jpg {DECOUPLING} — norme non précisée") in jpg
+    for index in (title + 6, title + 7):
+        assert len(reader.pages[index].images) == 1, index
+        assert f"Page {index + 1} / {len(pages)}" in pages[index]  # header and footer kept
+    assert len(pages) == title + 8
+
+
+def test_certificate_listed_as_supplied_without_file_says_so(
+    example: tuple[OfferExample, OfferData, str, bytes],
+) -> None:
+    _, _, text, _ = example
+    annex = text.split(f"Annexe 6 - {CERT_TITLE}")[-1]
+    assert annex.count("Déclaré remis, aucun fichier au dossier") == 2
+    assert (
+        "Certificats déclarés remis sans fichier Les certificats NF EN 50549-1 et FD C11-519-11 "
+        "sont indiqués comme remis, mais aucun fichier correspondant ne figure au dossier : ils ne "
+        "sont pas reproduits dans la présente annexe" in annex
+    )
+    assert "Joint" not in annex
+
+
+def test_certificate_not_supplied_is_not_called_joined() -> None:
+    ex = example_offer()
+    request = replace(ex.request, certificates_supplied=False)
+    offer = replace(ex.offer, certificates=())
+    plan = document_plan(request=request, study=ex.study, document=AVENANT, params=P)
+    data = offer_data(
+        plan=plan,
+        request=request,
+        study=ex.study,
+        offer=offer,
+        contribution=ex.contribution,
+        voltage=ex.voltage,
+        today=ex.today,
+    )
+    assert data["annexes"]["certificates"] == [
+        {
+            "standard": "NF EN 50549-1",
+            "subject": "Protection de découplage",
+            "supplied": False,
+            "files": [],
+            "unreadable": [],
+        }
+    ]
+    annex = plain(pdf_text(offer_render(data=data))).split(f"Annexe 6 - {CERT_TITLE}")[-1]
+    assert "Non remis : à remettre avant la mise en service" in annex
+    assert "Joint" not in annex and "aucun fichier" not in annex
+
+
+def test_unreadable_certificate_is_named_not_reproduced(
+    example: tuple[OfferExample, OfferData, str, bytes],
+) -> None:
+    _, data, _, without = example
+    certificates = [
+        CertificateUpload("casse.pdf", b"%PDF-1.7 not really", DECOUPLING, "NF EN 50549-1"),
+        CertificateUpload("tronque.png", image_bytes("PNG")[:60], DECOUPLING, "FD C11-519-11"),
+        CertificateUpload("vide.pdf", b"", DECOUPLING, "FD C11-519-11"),
+    ]
+    pdf = offer_render(data=data, certificates=certificates)
+    assert page_count(pdf) == page_count(without)
+    annex = plain(pdf_text(pdf)).split(f"Annexe 6 - {CERT_TITLE}")[-1]
+    assert "Fichier illisible (pièce n° 1) : à remettre" in annex
+    assert "Fichier illisible (pièces n° 2 et 3) : à remettre" in annex
+    for number, name in enumerate(("casse.pdf", "tronque.png", "vide.pdf"), start=1):
+        assert f"Pièce n° {number} : {name}" in annex
+    assert annex.count("Ce fichier n'a pas pu être lu") == 3
+    assert "Joint" not in annex
+
+
+def corrupt_png(png: bytes) -> bytes:
+    """The PNG with its compressed pixels scrambled but every chunk checksum right: Pillow's
+    quick check passes, decoding fails (Typst's and Pillow's)."""
+    import struct
+    import zlib
+
+    out, i = png[:8], 8
+    while i < len(png):
+        (size,) = struct.unpack(">I", png[i : i + 4])
+        kind, body = png[i + 4 : i + 8], png[i + 8 : i + 8 + size]
+        if kind == b"IDAT":
+            body = body[:2] + bytes(b ^ 0x55 for b in body[2:])
+        out += struct.pack(">I", len(body)) + kind + body
+        out += struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        i += 12 + size
+    return out
+
+
+def test_image_typst_cannot_decode_is_named_unreadable_the_others_kept(
+    example: tuple[OfferExample, OfferData, str, bytes],
+) -> None:
+    _, data, _, without = example
+    certificates = [
+        CertificateUpload("abime.png", corrupt_png(image_bytes("PNG")), DECOUPLING, ""),
+        CertificateUpload("bon.png", image_bytes("PNG"), DECOUPLING, ""),
+        CertificateUpload("bon.pdf", upload_pdf(1, "CERTIFICAT BON"), DECOUPLING, ""),
+    ]
+    pdf = offer_render(data=data, certificates=certificates)
+    pages = [plain(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == page_count(without) + 1 + 1 + 1  # the image's page, bon.pdf's
+    title = annex_page(pages, "6")
+    assert "Pièce n° 1 : abime.png" in pages[title]
+    assert "Fichier illisible Ce fichier n'a pas pu être lu" in pages[title]
+    assert "Pièce n° 2 : bon.png" in pages[title + 1]
+    assert "Pièce n° 3 : bon.pdf" in pages[title + 2]
+    assert pages[title + 3] == "CERTIFICAT BON page 1"
+
+
+def test_certificate_file_name_is_printed_as_typed(
+    example: tuple[OfferExample, OfferData, str, bytes],
+) -> None:
+    _, data, _, _ = example
+    name = "#panic() *gras* ] $x$ <b>.pdf"
+    pdf = offer_render(
+        data=data, certificates=[CertificateUpload(name, upload_pdf(1, "CERT"), DECOUPLING)]
+    )
+    assert f": {name}" in pdf_text(pdf)
+
+
+def test_certificates_typst_cannot_place_fall_back_to_the_pypdf_merge(
+    example: tuple[OfferExample, OfferData, str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, data, _, _ = example
+    uploads = {2: upload_pdf(2, "PLAN DE MASSE")}
+    certificates = [
+        CertificateUpload("a.pdf", upload_pdf(2, "CERTIFICAT A"), DECOUPLING, "NF EN 50549-1"),
+        CertificateUpload("b.png", image_bytes("PNG"), DECOUPLING, "NF EN 50549-1"),
+        CertificateUpload("c.pdf", upload_pdf(1, "CERTIFICAT C"), DECOUPLING, "FD C11-519-11"),
+    ]
+    in_one_pass = offer_render(data=data, annex_pdfs=uploads, certificates=certificates)
+    real_render = offer_render_module.render_pdf
+
+    def failing_on_pdfs(template: str, data: object, *, files: dict[str, bytes] | None = None):  # type: ignore[no-untyped-def]
+        if files and any(name.endswith(".pdf") for name in files):
+            raise DocumentRenderError(template, "failed to decode image")
+        return real_render(template, data, files=files)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(offer_render_module, "render_pdf", failing_on_pdfs)
+    merged = offer_render(data=data, annex_pdfs=uploads, certificates=certificates)
+
+    def texts(pdf: bytes) -> list[str]:
+        return [plain(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+    pages = texts(merged)
+    assert pages == texts(in_one_pass)
+    # A's pages after its caption; the image's page; C's caption page, then C's page.
+    assert pages[-5:-3] == ["CERTIFICAT A page 1", "CERTIFICAT A page 2"]
+    assert "Pièce n° 2 : b.png" in pages[-3] and "Pièce n° 3 : c.pdf" in pages[-2]
+    assert pages[-1] == "CERTIFICAT C page 1"
+
+
+def test_same_certificates_same_document_but_for_the_creation_date(
+    example: tuple[OfferExample, OfferData, str, bytes],
+) -> None:
+    """Typst stamps the creation date (and the instance id drawn from it): everything else is
+    the same bytes for the same data and uploads, certificates included."""
+    _, data, _, _ = example
+    certificates = [
+        CertificateUpload("a.pdf", upload_pdf(1, "CERTIFICAT A"), DECOUPLING, "NF EN 50549-1"),
+        CertificateUpload("b.jpg", image_bytes("JPEG"), DECOUPLING, ""),
+    ]
+
+    def stamped_out(pdf: bytes) -> bytes:
+        pdf = re.sub(rb"D:\d{14}Z", b"D:", pdf)
+        pdf = re.sub(rb"<xmp:(Create|Modify|Metadata)Date>[^<]*<", b"<", pdf)
+        return re.sub(rb"InstanceID>[^<]*<|/ID\s*\[[^\]]*\]", b"", pdf)
+
+    first = offer_render(data=data, certificates=certificates)
+    again = offer_render(data=data, certificates=list(certificates))
+    assert stamped_out(first) == stamped_out(again)
