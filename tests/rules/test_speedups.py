@@ -34,6 +34,7 @@ from raccord.rules.protections import decoupling_protection
 from raccord.rules.reactive import reactive_setpoint
 from raccord.rules.variants import DocumentKind, document_plan
 from raccord.rules.voltage import (
+    _STUDY_TOLERANCE_V,
     SQRT3,
     StudyRow,
     VoltageStudy,
@@ -171,13 +172,56 @@ def test_compliance_from_the_extremes_equals_checking_every_node() -> None:
         result = voltage_study(P, study=study)
         model = feeder_model(P, study)
         n = model.existing_nodes
+        tol = _STUDY_TOLERANCE_V
         every = [
-            *solve_chain(model.source_v, model.branches, model.loads_without)[:n],
-            *solve_chain(model.source_v, model.branches, model.loads_before)[:n],
-            *solve_chain(model.source_v, model.branches, model.loads_after),
+            *solve_chain(model.source_v, model.branches, model.loads_without, tolerance_v=tol)[:n],
+            *solve_chain(model.source_v, model.branches, model.loads_before, tolerance_v=tol)[:n],
+            *solve_chain(model.source_v, model.branches, model.loads_after, tolerance_v=tol),
         ]
         low, high = result.lower_limit_v, result.upper_limit_v
         assert result.compliant == all(low <= _volts(v) <= high for v in every)
+
+
+def test_volts_shortcut_rounds_as_the_decimal_of_the_shortest_repr() -> None:
+    rng = random.Random(5)
+    values = [rng.uniform(0, 1000) for _ in range(20_000)]
+    values += [k / 20 for k in range(20_000)]  # every half-tenth and tenth up to 1,000 V
+    values += [k / 100 + 1e-12 * rng.choice((-1, 1)) for k in range(10_000)]
+    # The floats next to a half-tenth, where round(value * 10) and the shortest repr disagree
+    # (0.8500000000000001 is 0.9 by its repr, 0.8 by round(8.5)).
+    for k in range(5_000):
+        half = k / 10 + 0.05
+        values += [math.nextafter(half, 0), half, math.nextafter(half, math.inf)]
+    values += [0.05, 0.15, 0.25, 230.05, 230.15, 399.95, -0.0, -0.04, -12.35, 5e-324, 1e7, 2e9]
+    values += [math.inf, -math.inf]
+    for value in values:
+        expected = D(repr(value)).quantize(D("0.1")) if math.isfinite(value) else None
+        if expected is None:
+            with pytest.raises(ArithmeticError):
+                _volts(value)
+            continue
+        got = _volts(value)
+        assert (got, str(got)) == (expected, str(expected)), value
+
+
+def test_study_tolerance_gives_the_rounded_results_of_a_far_finer_one() -> None:
+    # 0.1 mV per phase is a thousandth of the 0.1 V the study shows (docs/rules/models.md).
+    rng = np.random.default_rng(21)
+    for _ in range(500):
+        study = random_study(rng)
+        result = voltage_study(P, study=study)
+        model = feeder_model(P, study)
+        n = model.existing_nodes
+
+        without, before, after = (
+            solve_chain(model.source_v, model.branches, loads, tolerance_v=1e-9)
+            for loads in (model.loads_without, model.loads_before, model.loads_after)
+        )
+        assert result.max_without_producers_v == _volts(max(without[:n]))
+        assert result.max_before_v == _volts(max(before[:n]))
+        assert result.max_after_v == _volts(max(after))
+        assert result.min_after_v == _volts(min(after))
+        assert result.connection_point_v == _volts(after[model.connection_node])
 
 
 def test_lazy_sheet_rows_are_built_once_and_match_the_results() -> None:
