@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -105,7 +105,8 @@ def document_store(
             version.full_clean(exclude=["file", "dossier", "created_by"])
             version.save()
         except BaseException:
-            version.file.storage.delete(version.file.name)
+            # FieldFile.save() above set the name the storage gave the file: never None here.
+            version.file.storage.delete(cast(str, version.file.name))
             raise
     logger.info(
         "Stored document %s (%s) for dossier %s: %s bytes, sha256 %s",
@@ -124,7 +125,8 @@ def document_read(*, version: DocumentVersion) -> bytes:
     Raises :class:`DocumentIntegrityError` when the file is missing or was changed on disk.
     """
     try:
-        with version.file.storage.open(version.file.name, "rb") as handle:
+        # A saved row's FileField name is its NOT NULL column: a str, never None.
+        with version.file.storage.open(cast(str, version.file.name), "rb") as handle:
             data: bytes = handle.read()
     except FileNotFoundError as error:
         raise DocumentIntegrityError(version, "the stored file is missing") from error

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from raccord.accounts.models import User
-from raccord.dossiers.cacsi_sections import Section
+from raccord.dossiers.cacsi_sections import Section, SectionForm
 from raccord.dossiers.models import (
     Acceptance,
     Attachment,
@@ -175,7 +175,7 @@ def section_editable(dossier: Dossier, section: Section | None) -> str | None:
 @dataclass
 class SectionState:
     section: Section
-    form: Any
+    form: SectionForm
     complete: bool
     errors: dict[str, list[str]] = field(default_factory=dict)
 

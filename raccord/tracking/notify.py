@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -42,6 +42,10 @@ from django.template.loader import select_template
 from django.utils import timezone
 
 from raccord.tracking.models import Event, Notification
+
+if TYPE_CHECKING:
+    from raccord.dossiers.models import Dossier
+    from raccord.operators.models import Desk
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +82,8 @@ def notification_create(
     key: str,
     kind: str,
     recipients: list[str],
-    dossier: Any = None,
-    desk: Any = None,
+    dossier: Dossier | None = None,
+    desk: Desk | None = None,
     context: dict[str, Any] | None = None,
 ) -> tuple[Notification, bool]:
     """Write one notification (or find the one with the same key) and enqueue its sending.

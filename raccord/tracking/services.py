@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
 from django.utils import timezone
 
 from raccord.tracking.models import ChainHead, Event
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from raccord.accounts.models import User
+    from raccord.dossiers.models import Dossier
 
 
 def _digest(prev_hash: str, body: dict[str, Any]) -> str:
@@ -35,8 +41,8 @@ def event_body(event: Event) -> dict[str, Any]:
 def event_record(
     *,
     kind: str,
-    dossier: Any = None,
-    actor: Any = None,
+    dossier: Dossier | None = None,
+    actor: User | AnonymousUser | None = None,
     from_state: str = "",
     to_state: str = "",
     payload: dict[str, Any] | None = None,
@@ -46,7 +52,8 @@ def event_record(
     event = Event(
         dossier=dossier,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+        # An AnonymousUser's pk is always None: what passes the test is a saved User.
+        actor=cast("User | None", actor if getattr(actor, "pk", None) else None),
         at=timezone.now().replace(microsecond=0),
         from_state=from_state,
         to_state=to_state,
