@@ -6,8 +6,6 @@ Sending goes through the outbox (raccord/tracking/notify.py): ``notify_dossier``
 
 from __future__ import annotations
 
-from django_tasks import task
-
 from raccord.accounts.models import User
 from raccord.dossiers.models import Dossier
 
@@ -54,11 +52,3 @@ def recipients(dossier: Dossier, kind: str = "submitted") -> list[str]:
         )
     }
     return [email for email in unique if email not in opted_out]
-
-
-@task()
-def send_dossier_mail(*, dossier_id: int, template: str) -> None:
-    """Kept for callers of the former API: goes through the outbox like every other mail."""
-    from raccord.tracking.notify import notify_dossier
-
-    notify_dossier(dossier_id=dossier_id, kind=template)

@@ -11,7 +11,6 @@ from raccord.documents.services import cacsi_render, document_store
 from raccord.dossiers.convention import cacsi_data
 from raccord.dossiers.decisions import dossier_deadline_refresh
 from raccord.dossiers.models import Acceptance, Dossier, State
-from raccord.dossiers.review import review_after_submit
 from raccord.dossiers.services import (
     DossierError,
     _lock,
@@ -19,6 +18,7 @@ from raccord.dossiers.services import (
     producer_accepted,
     transition_apply,
 )
+from raccord.dossiers.tasks import review_dossier_task
 from raccord.dossiers.workflow import Actor
 from raccord.tracking.notify import notify_dossier
 from raccord.tracking.services import event_record
@@ -100,5 +100,6 @@ def dossier_submit(*, dossier: Dossier, user: User) -> Dossier:
     transition_apply(dossier=locked, name="submit", actor=Actor.REQUESTER, user=user)
     dossier_deadline_refresh(dossier=locked)
     transaction.on_commit(lambda: notify_dossier(dossier_id=locked.pk, kind="submitted"))
-    transaction.on_commit(lambda: review_after_submit(dossier_id=locked.pk))
+    # The instant review runs in the task worker (in-process with the immediate backend).
+    transaction.on_commit(lambda: review_dossier_task.enqueue(dossier_id=locked.pk))
     return locked

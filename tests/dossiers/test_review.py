@@ -152,3 +152,34 @@ def test_review_run_passes_a_complete_cacsi(operator):
     dossier = DossierFactory(complete=True, operator=operator, state="submitted")
     result = review_run(dossier=dossier)
     assert result.passed, result.failed
+
+
+# The worker closes the database connection between tasks: a test in a transaction cannot
+# survive it, so this one commits for real.
+@pytest.mark.django_db(transaction=True)
+def test_given_a_task_queue_then_submission_only_enqueues_the_review_and_the_worker_runs_it(
+    operator, django_capture_on_commit_callbacks, settings
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    operator.instant_review_enabled = True
+    operator.save()
+    dossier, user = accepted_draft(operator)
+    dossier = submit(dossier, user, django_capture_on_commit_callbacks)
+
+    # The request that submits does not review: the review waits in the queue.
+    assert dossier.state == State.SUBMITTED
+    assert not dossier.events.filter(kind__startswith="review_").exists()
+    queued = DBTaskResult.objects.get(task_path="raccord.dossiers.tasks.review_dossier_task")
+    assert queued.args_kwargs["kwargs"] == {"dossier_id": dossier.pk}
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    dossier.refresh_from_db()
+    assert dossier.state == State.ACCEPTED
+    assert dossier.events.filter(kind="review_passed").count() == 1
+    # Run again (a retried task): reviewed once, accepted once.
+    review_apply(dossier_id=dossier.pk)
+    assert dossier.events.filter(kind="review_passed").count() == 1
+    assert dossier.acceptances.filter(party=Acceptance.Party.OPERATOR).count() == 1
