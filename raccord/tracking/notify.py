@@ -29,9 +29,11 @@ Settings (all optional): ``RACCORD_NOTIFICATION_RETRY_SECONDS`` (first delay, 60
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -182,6 +184,18 @@ def _record_failure(pk: int, attempts: int, error: str, now: datetime) -> None:
     logger.warning("Notification %s not sent (attempt %s): %s", pk, attempts, error)
 
 
+def message_id(notification: Notification) -> str:
+    """The notification's own Message-ID, the same at every try.
+
+    Sending is at-least-once: if the process dies after the SMTP server took the mail but
+    before the row is marked sent, the next try sends it again. With the same Message-ID the
+    copies are one message for the mail systems and clients that de-duplicate on it.
+    """
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:16]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "raccord.invalid"
+    return f"<notification.{notification.pk}.{digest}@{domain}>"
+
+
 def notification_send(*, notification_id: int) -> bool:
     """Send one pending notification; True if this call sent it.
 
@@ -206,7 +220,12 @@ def notification_send(*, notification_id: int) -> bool:
         except TemplateDoesNotExist as missing:
             _record_failure(row.pk, attempts, f"Gabarit manquant : {missing}", now)
             return False
-        message = EmailMessage(subject=subject, body=body, to=list(row.recipients))
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            to=list(row.recipients),
+            headers={"Message-ID": message_id(row)},
+        )
         try:
             message.send(fail_silently=False)
         except SEND_ERRORS as error:

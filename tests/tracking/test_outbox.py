@@ -171,6 +171,33 @@ def test_given_max_attempts_then_the_notification_is_marked_failed(settings, mon
     )
 
 
+@pytest.mark.smtp
+def test_given_a_crash_after_the_smtp_accepted_then_the_resend_carries_the_same_message_id(
+    smtp, django_capture_on_commit_callbacks
+):
+    smtp.refuse = False
+    dossier = submitted_dossier()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_dossier(dossier_id=dossier.pk, kind="submitted")
+    notification = Notification.objects.get()
+    # The process died after the server's 250 and before the row was marked sent.
+    Notification.objects.filter(pk=notification.pk).update(
+        status=Notification.Status.PENDING, sent_at=None
+    )
+    assert notification_send(notification_id=notification.pk) is True
+    first, second = (message_from_bytes(raw, policy=policy.default) for raw in smtp.received)
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"].startswith(f"<notification.{notification.pk}.")
+    assert first["Message-ID"].endswith("@raccord.test>")
+    # Another notification of the same dossier gets its own.
+    event_record(kind="transition:submit", dossier=dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_dossier(dossier_id=dossier.pk, kind="submitted")
+    third = message_from_bytes(smtp.received[2], policy=policy.default)
+    assert third["Message-ID"] != first["Message-ID"]
+
+
+@pytest.mark.smtp
 def test_same_trigger_gives_one_notification_a_new_event_gives_another(
     django_capture_on_commit_callbacks,
 ):
