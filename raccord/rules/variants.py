@@ -972,22 +972,23 @@ def document_plan(
         r.requester_signs_by_delegation,
         s.dso_signs_by_delegation,
     )
+    fixed: _Fixed | None = None
     if p.confirmations:
         _decide_fixed(p, key)
     else:
         fixed = _FIXED.get(key)
         if fixed is None:
             _decide_fixed(p, key)
-            fixed = (
-                {gid: p.decisions[gid] for gid in _FIXED_GROUPS},
-                {gid: p.chosen[gid] for gid in _FIXED_GROUPS},
+            fixed = _Fixed(
+                tuple(None if gid in _POWER_GROUPS else p.decisions[gid] for gid in GROUPS),
+                frozenset(filter(None, map(p.chosen.__getitem__, _FIXED_GROUPS))),
+                {gid: p.chosen[gid] for gid in _FIXED_PARENTS},
             )
             if len(_FIXED) >= _DECISIONS_MAX:
                 _FIXED.clear()
             _FIXED[key] = fixed
         else:
-            p.decisions.update(fixed[0])
-            p.chosen.update(fixed[1])
+            p.chosen.update(fixed.parents)
     # §3.1 options
     v31 = p.chosen["3.1"]
     w_inputs: tuple[tuple[str, InputValue], ...] = (
@@ -1019,9 +1020,20 @@ def document_plan(
         wk.needs_confirmation,
         cache=False,
     )
-    decisions = tuple(map(p.decisions.__getitem__, GROUPS))
-    chosen = frozenset(filter(None, map(p.chosen.__getitem__, _DECISION_ORDER)))
-    return DocumentPlan(document, decisions, chosen)
+    if fixed is None:
+        decisions = tuple(map(p.decisions.__getitem__, GROUPS))
+        chosen = frozenset(filter(None, map(p.chosen.__getitem__, _DECISION_ORDER)))
+        return DocumentPlan(document, decisions, chosen)
+    # The remembered groups as they are, the groups decided from the powers put in place.
+    slots = list(fixed.decisions)
+    decided = p.decisions
+    for gid, index in _POWER_INDEX:
+        slots[index] = decided[gid]
+    return DocumentPlan(
+        document,
+        tuple(slots),  # type: ignore[arg-type]  # every slot is filled: see _POWER_INDEX
+        fixed.chosen.union(filter(None, map(p.chosen.__getitem__, _POWER_ORDER))),
+    )
 
 
 # The inputs of the groups decided from enum and bool inputs only (see _decide_fixed), in order.
@@ -1059,8 +1071,21 @@ _FixedKey = tuple[
     bool,
     bool,
 ]
-# Decisions and chosen blocks of those groups by key, when nothing is confirmed (bounded).
-_FIXED: dict[_FixedKey, tuple[dict[str, Decision], dict[str, str | None]]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """What the groups decided by :func:`_decide_fixed` give for one key: their decisions in
+    ``GROUPS`` order (``None`` in the slots of the groups decided from the powers), their
+    chosen blocks, and the choices of those of them that the later groups depend on."""
+
+    decisions: tuple[Decision | None, ...]
+    chosen: frozenset[str]
+    parents: dict[str, str | None]
+
+
+# The decided groups by key, when nothing is confirmed (bounded).
+_FIXED: dict[_FixedKey, _Fixed] = {}
 
 
 def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
@@ -1267,6 +1292,19 @@ _POWER_GROUPS = frozenset(
     {"3.1.V1.O", "3.1.V2.O", "3.2", "3.3", "6.V", "6.V1.SV", "6.V2.SV", "6.V3.SV", "6.V4.SV"}
 )
 _FIXED_GROUPS = tuple(gid for gid in GROUPS if gid not in _POWER_GROUPS)
+_POWER_ORDER = tuple(gid for gid in GROUPS if gid in _POWER_GROUPS)
+_POWER_INDEX = tuple((gid, i) for i, gid in enumerate(GROUPS) if gid in _POWER_GROUPS)
+# The fixed groups whose choice a group decided from the powers looks at (its parent's group).
+_FIXED_PARENTS = tuple(
+    sorted(
+        {
+            parent_group
+            for gid in _POWER_GROUPS
+            if (parent_group := _GROUP_FAST[gid][1]) is not None and parent_group in _FIXED_GROUPS
+        }
+        | {"3.1"}  # document_plan reads the §3.1 variant to decide the §3.1 options
+    )
+)
 # The order in which the groups were decided before _decide_fixed existed: ``chosen`` is built
 # in that order so that even its iteration order is unchanged.
 _DECISION_ORDER = (
