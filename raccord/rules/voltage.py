@@ -289,16 +289,16 @@ def _extension_impedance(params: ParameterSet, ext: Extension, on: date) -> tupl
 
 
 # The equivalent chain without its dataclasses: source voltage (V between phases), node names,
-# R and X per branch (Ω), loads (P W, Q var) per node for the three scenarios, the number of
+# R and X per branch (Ω), loads P + jQ (W, var) per node for the three scenarios, the number of
 # existing nodes, the connection node and the tap node. See FeederModel.
 _Chain = tuple[
     float,
     list[str],
     list[float],
     list[float],
-    list[list[float]],
-    list[list[float]],
-    list[list[float]],
+    list[complex],
+    list[complex],
+    list[complex],
     int,
     int,
     int,
@@ -411,25 +411,23 @@ def _chain_fast(params: ParameterSet, study: VoltageStudyInput) -> _Chain | None
     connection = len(names) - 1
 
     n = len(names)
-    without = [[0.0, 0.0] for _ in range(n)]
+    without = [0j] * n
     feeder_load = share / 100 * p_feed * 1000
     substation_load = share / 100 * p_sub * 1000
     if mixed:
-        without[1][0] += feeder_load
-        without[0][0] += substation_load - feeder_load
+        without[1] += feeder_load
+        without[0] += substation_load - feeder_load
     else:
-        without[0][0] += substation_load
-    before = [list(v) for v in without]
+        without[0] += substation_load
+    before = without.copy()
     for producer in study.existing_producers:
         p = float(producer.pracc_kva)
         if not 0.0 < p < inf or not producer.tan_phi.is_finite():
             return None
         node = tap if producer.on_connection_feeder and mixed else 0
-        before[node][0] -= p * 1000
-        before[node][1] -= p * 1000 * float(producer.tan_phi)
-    after = [list(v) for v in before]
-    after[connection][0] -= pracc * 1000
-    after[connection][1] -= pracc * 1000 * float(study.tan_phi)
+        before[node] -= complex(p * 1000, p * 1000 * float(producer.tan_phi))
+    after = before.copy()
+    after[connection] -= complex(pracc * 1000, pracc * 1000 * float(study.tan_phi))
     source_v = u0 * hta_max / hta_nom
     return source_v, names, rs, xs, without, before, after, existing_nodes, connection, tap
 
@@ -580,15 +578,15 @@ def _chain_checked(params: ParameterSet, study: VoltageStudyInput) -> _Chain:
     connection = len(names) - 1
 
     n = len(names)
-    without = [[0.0, 0.0] for _ in range(n)]
+    without = [0j] * n
     feeder_load = share / 100 * p_feed * 1000
     substation_load = share / 100 * p_sub * 1000
     if mixed:
-        without[mid][0] += feeder_load
-        without[0][0] += substation_load - feeder_load
+        without[mid] += feeder_load
+        without[0] += substation_load - feeder_load
     else:
-        without[0][0] += substation_load
-    before = [list(v) for v in without]
+        without[0] += substation_load
+    before = without.copy()
     for i, producer in enumerate(study.existing_producers):
         p = _positive(
             producer.pracc_kva, f"existing_producers[{i}].pracc_kva", "La Pracc d'un producteur"
@@ -598,11 +596,9 @@ def _chain_checked(params: ParameterSet, study: VoltageStudyInput) -> _Chain:
                 f"existing_producers[{i}].tan_phi", "La tangente φ doit être un nombre."
             )
         node = tap if producer.on_connection_feeder and mixed else 0
-        before[node][0] -= p * 1000
-        before[node][1] -= p * 1000 * float(producer.tan_phi)
-    after = [list(v) for v in before]
-    after[connection][0] -= pracc * 1000
-    after[connection][1] -= pracc * 1000 * float(study.tan_phi)
+        before[node] -= complex(p * 1000, p * 1000 * float(producer.tan_phi))
+    after = before.copy()
+    after[connection] -= complex(pracc * 1000, pracc * 1000 * float(study.tan_phi))
     source_v = u0 * hta_max / hta_nom
     return source_v, names, rs, xs, without, before, after, existing_nodes, connection, tap
 
@@ -617,8 +613,8 @@ def feeder_model(params: ParameterSet, study: VoltageStudyInput) -> FeederModel:
         params, study
     )
 
-    def freeze(loads: list[list[float]]) -> tuple[tuple[float, float], ...]:
-        return tuple((p, q) for p, q in loads)
+    def freeze(loads: list[complex]) -> tuple[tuple[float, float], ...]:
+        return tuple((load.real, load.imag) for load in loads)
 
     return FeederModel(
         source_v=source_v,
@@ -805,11 +801,12 @@ def solve_chain(
 _STUDY_TOLERANCE_V = 1e-4
 
 
-def _solve(v_source: complex, impedances: list[complex], loads: list[list[float]]) -> list[float]:
+def _solve(v_source: complex, impedances: list[complex], loads: list[complex]) -> list[float]:
     volts = _sweep(
         v_source,
         impedances,
-        [complex(p / 3.0, q / 3.0) for p, q in loads],
+        # Per phase: c / 3.0 divides each part by 3 (CPython's complex division by (3, 0)).
+        [load / 3.0 for load in loads],
         _STUDY_TOLERANCE_V,
         100,
     )
