@@ -312,11 +312,10 @@ def attachment_store(
     locked the dossier and checked that it may be changed.
     """
     if len(content) > MAX_ATTACHMENT_BYTES:
+        size = f"{len(content) / 1024 / 1024:.1f}".replace(".", ",")
+        limit = f"{MAX_ATTACHMENT_BYTES / 1024 / 1024:g}".replace(".", ",")
         raise DossierError(
-            f"Ce fichier fait {len(content) / 1024 / 1024:.1f} Mo : la limite est de 5 Mo.".replace(
-                ".", ","
-            ),
-            field="file",
+            f"Ce fichier fait {size} Mo : la limite est de {limit} Mo.", field="file"
         )
     if not content:
         raise DossierError("Ce fichier est vide.", field="file")
