@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "raccord.portal",
     "raccord.backoffice",
     "raccord.offers",
+    "raccord.api",
 ]
 
 MIDDLEWARE = [
