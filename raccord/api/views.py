@@ -591,3 +591,16 @@ def message_attachment_download(
     if attachment is None:
         raise Http404(FILE_NOT_FOUND)
     return upload_response(attachment)
+
+
+# Last route: any other address under /api/v1/ is a JSON 404 (not Django's HTML page).
+@api.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/{path:rest}",
+    auth=None,
+    include_in_schema=False,
+)
+def unknown_route(request: HttpRequest, rest: str) -> HttpResponse:
+    raise Http404(
+        "Adresse inconnue de l'API : la liste des opérations est dans /api/v1/openapi.json."
+    )

@@ -32,3 +32,14 @@ def test_given_anyone_when_reading_openapi_json_then_the_whole_api_is_described(
 def test_given_the_interactive_docs_url_then_nothing_is_served_from_a_cdn():
     assert Client().get("/api/v1/docs").status_code == 404
     assert "cdn" not in Client().get("/api/v1/openapi.json").text.lower()
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "delete"])
+def test_given_an_unknown_address_under_the_api_then_a_json_404(method):
+    response = getattr(Client(), method)("/api/v1/dossier/inconnu")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "openapi.json" in response.json()["detail"]
+    # The real routes still answer (the catch-all is the last route).
+    assert Client().get("/api/v1/dossiers").status_code == 401
+    assert "/api/v1/{rest}" not in Client().get("/api/v1/openapi.json").json()["paths"]
