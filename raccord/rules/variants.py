@@ -23,11 +23,13 @@ Convention de Raccordement Directe) omits the Avenant-only blocks (§2.1 variant
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from operator import itemgetter
+from typing import Any
 
 from raccord.rules._frozen import fast_init
 from raccord.rules.classification import Path
@@ -972,23 +974,24 @@ def document_plan(
         r.requester_signs_by_delegation,
         s.dso_signs_by_delegation,
     )
-    fixed: _Fixed | None = None
+    slots: list[Decision | None] | None = None
+    chosen_parts: list[str] = []
     if p.confirmations:
         _decide_fixed(p, key)
     else:
-        fixed = _FIXED.get(key)
-        if fixed is None:
-            _decide_fixed(p, key)
-            fixed = _Fixed(
-                tuple(None if gid in _POWER_GROUPS else p.decisions[gid] for gid in GROUPS),
-                frozenset(filter(None, map(p.chosen.__getitem__, _FIXED_GROUPS))),
-                {gid: p.chosen[gid] for gid in _FIXED_PARENTS},
-            )
-            if len(_FIXED) >= _DECISIONS_MAX:
-                _FIXED.clear()
-            _FIXED[key] = fixed
-        else:
-            p.chosen.update(fixed.parents)
+        # Each cluster of groups from its own few fields, remembered across dossiers.
+        slots = [None] * len(GROUPS)
+        parents = p.chosen
+        for cluster in _CLUSTERS:
+            fields = cluster.fields(key)
+            entry = cluster.memo.get(fields)
+            if entry is None:
+                entry = _cluster_entry(cluster, fields, p)
+            for index, decision in entry.slots:
+                slots[index] = decision
+            chosen_parts += entry.chosen
+            if entry.parents:
+                parents.update(entry.parents)
     # §3.1 options
     v31 = p.chosen["3.1"]
     w_inputs: tuple[tuple[str, InputValue], ...] = (
@@ -1020,19 +1023,19 @@ def document_plan(
         wk.needs_confirmation,
         cache=False,
     )
-    if fixed is None:
+    if slots is None:
         decisions = tuple(map(p.decisions.__getitem__, GROUPS))
         chosen = frozenset(filter(None, map(p.chosen.__getitem__, _DECISION_ORDER)))
         return DocumentPlan(document, decisions, chosen)
-    # The remembered groups as they are, the groups decided from the powers put in place.
-    slots = list(fixed.decisions)
+    # The clusters' decisions as they are, the groups decided from the powers put in place.
     decided = p.decisions
     for gid, index in _POWER_INDEX:
         slots[index] = decided[gid]
+    chosen_parts += filter(None, map(p.chosen.__getitem__, _POWER_ORDER))
     return DocumentPlan(
         document,
-        tuple(slots),  # type: ignore[arg-type]  # every slot is filled: see _POWER_INDEX
-        fixed.chosen.union(filter(None, map(p.chosen.__getitem__, _POWER_ORDER))),
+        tuple(slots),  # type: ignore[arg-type]  # every slot is filled: see test_variants
+        frozenset(chosen_parts),
     )
 
 
@@ -1073,59 +1076,10 @@ _FixedKey = tuple[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Fixed:
-    """What the groups decided by :func:`_decide_fixed` give for one key: their decisions in
-    ``GROUPS`` order (``None`` in the slots of the groups decided from the powers), their
-    chosen blocks, and the choices of those of them that the later groups depend on."""
-
-    decisions: tuple[Decision | None, ...]
-    chosen: frozenset[str]
-    parents: dict[str, str | None]
-
-
-# The decided groups by key, when nothing is confirmed (bounded).
-_FIXED: dict[_FixedKey, _Fixed] = {}
-
-
-def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
-    """Decide every group whose choice depends only on ``key`` (and on §6, decided before)."""
-    (
-        document,
-        _variant,
-        sub,
-        storage,
-        benef,
-        l342_6_timing,
-        inj,
-        s3renr,
-        s3renr_case,
-        private_works_needed,
-        dec_variant,
-        decoupling,
-        has_inverters,
-        certificate_accepted,
-        dec_needs_confirmation,
-        breaking_option,
-        breaking_device,
-        breaking_defaulted,
-        grouping,
-        tariff_signal_filter_needed,
-        rfg_scope,
-        service_type,
-        certificates_supplied,
-        harmonics_filter_needed,
-        harmonics_standard,
-        meter_telecom_needed,
-        mobile_coverage,
-        study_resumed,
-        source_works,
-        anticipated_connection_offered,
-        requester_signs_by_delegation,
-        dso_signs_by_delegation,
-    ) = key
+def _decide_header(p: _Planner, k: tuple[Any, ...]) -> None:
+    """Title, parties, §2.1, §3.1 variant, §7.2.4 and §7.2.5 (the Avenant's header facts)."""
+    document, storage, benef, l342_6_timing, inj = k
     d = p.decide
-    # Header
     d("TITRE", "TITRE.INJ_SOUT" if storage else "TITRE.PRODUCTION", (("storage", storage),))
     d(
         "BENEF",
@@ -1141,10 +1095,21 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
     )
     # §3.1 (its options depend on the withdrawal power: decided in document_plan)
     d("3.1", "3.1.V1" if inj is InjectionOption.TOTAL else "3.1.V2", (("injection_option", inj),))
-    # §4 S3REnR
+    # §7.2.4, §7.2.5
+    d("7.2.4.PO", "7.2.4.PO", (("document", document),))
+    d(
+        "7.2.5.V",
+        "7.2.5.V" if benef is BeneficiaryKind.LOCAL_AUTHORITY else None,
+        (("beneficiary", benef),),
+    )
+
+
+def _decide_s3renr(p: _Planner, k: tuple[Any, ...]) -> None:
+    """§4 S3REnR and private works, and the §7.2 lines that follow the S3REnR choice."""
+    _document, s3renr, case, private_works_needed = k
+    d = p.decide
     s3_inputs: tuple[tuple[str, InputValue], ...] = (("s3renr", s3renr),)
     s3 = d("4.O", "4.O" if s3renr else None, s3_inputs, s3renr is None) is not None
-    case = s3renr_case
     d(
         "4.1",
         "4.1.V2"
@@ -1164,8 +1129,14 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
         (("private_works_needed", private_works_needed),),
         private_works_needed is None,
     )
-    # §5.1.2.1 (§5.1.2.2 after §6)
-    d(
+    d("7.2.1", "7.2.1.V1" if s3 else "7.2.1.V2", s3_chosen)
+    d("7.2.2.O", "7.2.2.O" if s3 else None, s3_chosen)
+
+
+def _decide_decoupling(p: _Planner, k: tuple[Any, ...]) -> None:
+    """§5.1.2.1 decoupling protection (§5.1.2.2 goes with §6)."""
+    _document, dec_variant, decoupling, has_inverters, certificate_accepted, confirm = k
+    p.decide(
         "5.1.2.1",
         f"5.1.2.1.V{dec_variant!s}",
         (
@@ -1173,9 +1144,15 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
             ("has_inverters", has_inverters),
             ("certificate_accepted", certificate_accepted),
         ),
-        dec_needs_confirmation,
+        confirm,
     )
-    # §6 breaking device and cut-outs (variant and sub-variant decided in document_plan)
+
+
+def _decide_delivery(p: _Planner, k: tuple[Any, ...]) -> None:
+    """§6 breaking device and cut-outs, §5.1.2.2 selectivity (variant and sub-variant of §6
+    are decided in document_plan: their choices are in ``p.chosen``)."""
+    _document, _variant, sub, breaking_option, breaking_device, breaking_defaulted, grouping = k
+    d = p.decide
     d(
         "6.O",
         f"6.O{breaking_option!s}",
@@ -1186,20 +1163,23 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
     option = 1 if grouping is CutOutGrouping.GROUPED_ECP3D else 2
     for group, blocks in _SECTION_6_CUT_OUT_GROUPS:
         d(group, blocks[option - 1], cut_inputs, grouping is None)
-    # §5.1.2.2
     d(
         "5.1.2.2.O",
         "5.1.2.2.O" if sub in SELECTIVITY_SUB_VARIANTS else None,
         (("sous_variante_6", sub),),
     )
-    # §5.2
+
+
+def _decide_filters_rfg(p: _Planner, k: tuple[Any, ...]) -> None:
+    """§5.2 tariff-signal filter and §5.3 RfG."""
+    _document, tariff_signal_filter_needed, rfg_scope, service_type, certificates, storage = k
+    d = p.decide
     d(
         "5.2",
         "5.2.V2" if tariff_signal_filter_needed else "5.2.V1",
         (("tariff_signal_filter_needed", tariff_signal_filter_needed),),
         tariff_signal_filter_needed is None,
     )
-    # §5.3
     scope = rfg_scope
     scope_defaulted = scope is None
     if scope is None:
@@ -1226,11 +1206,23 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
     )
     d(
         "5.3.V1.PO",
-        None if certificates_supplied else "5.3.V1.PO",
-        (("certificates_supplied", certificates_supplied),),
+        None if certificates else "5.3.V1.PO",
+        (("certificates_supplied", certificates),),
     )
     d("5.3.V2.SV", "5.3.V2.SV1" if storage else "5.3.V2.SV2", (("storage", storage),))
-    # §5.4
+
+
+def _decide_quality_metering(p: _Planner, k: tuple[Any, ...]) -> None:
+    """§5.4 harmonics and §5.5 metering telecommunication."""
+    (
+        _document,
+        harmonics_filter_needed,
+        has_inverters,
+        harmonics_standard,
+        meter_telecom_needed,
+        mobile_coverage,
+    ) = k
+    d = p.decide
     d(
         "5.4",
         "5.4.V2" if harmonics_filter_needed else "5.4.V1",
@@ -1242,7 +1234,6 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
         "5.4.V1.PO" if has_inverters else None,
         (("has_inverters", has_inverters), ("harmonics_standard", harmonics_standard)),
     )
-    # §5.5
     d(
         "5.5.O",
         "5.5.O" if meter_telecom_needed else None,
@@ -1254,16 +1245,20 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
         (("mobile_coverage", mobile_coverage),),
         mobile_coverage is None,
     )
-    # §7
+
+
+def _decide_study_signatures(p: _Planner, k: tuple[Any, ...]) -> None:
+    """§7.1, §7.3 and the §1 synthesis that mentions it, §8 delegations."""
+    (
+        _document,
+        study_resumed,
+        source_works,
+        anticipated_connection_offered,
+        requester_signs_by_delegation,
+        dso_signs_by_delegation,
+    ) = k
+    d = p.decide
     d("7.1", "7.1.V1" if study_resumed else None, (("study_resumed", study_resumed),))
-    d("7.2.1", "7.2.1.V1" if s3 else "7.2.1.V2", s3_chosen)
-    d("7.2.2.O", "7.2.2.O" if s3 else None, s3_chosen)
-    d("7.2.4.PO", "7.2.4.PO", (("document", document),))
-    d(
-        "7.2.5.V",
-        "7.2.5.V" if benef is BeneficiaryKind.LOCAL_AUTHORITY else None,
-        (("beneficiary", benef),),
-    )
     option73 = d(
         "7.3",
         "7.3.O2" if source_works and anticipated_connection_offered else "7.3.O1",
@@ -1273,7 +1268,6 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
         ),
         source_works and anticipated_connection_offered is None,
     )
-    # §8
     d(
         "8.DELEG.DEMANDEUR",
         "8.DELEG.DEMANDEUR" if requester_signs_by_delegation else None,
@@ -1288,12 +1282,73 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
     d("1.O", "1.O" if option73 == "7.3.O2" else None, (("7.3", option73),))
 
 
+@dataclass(frozen=True, slots=True)
+class _Cluster:
+    """Groups decided together from a few fields of the fixed key (positions in
+    :data:`_FixedKey`; the document first), and their decisions remembered per those fields.
+
+    The fields of one cluster take few values, so many dossiers share each entry; the whole
+    fixed key, which nearly every dossier has to itself, is never used as a key.
+    """
+
+    decide: Callable[[_Planner, tuple[Any, ...]], None]
+    fields: Callable[[_FixedKey], tuple[Any, ...]]
+    memo: dict[tuple[Any, ...], _ClusterEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class _ClusterEntry:
+    """A cluster's decisions (by position in ``GROUPS``), chosen blocks, and the choices of its
+    groups that later groups look at (see _FIXED_PARENTS)."""
+
+    slots: tuple[tuple[int, Decision], ...]
+    chosen: tuple[str, ...]
+    parents: tuple[tuple[str, str | None], ...]
+
+
+_CLUSTERS = (
+    _Cluster(_decide_header, itemgetter(0, 3, 4, 5, 6), {}),
+    _Cluster(_decide_s3renr, itemgetter(0, 7, 8, 9), {}),
+    _Cluster(_decide_decoupling, itemgetter(0, 10, 11, 12, 13, 14), {}),
+    _Cluster(_decide_delivery, itemgetter(0, 1, 2, 15, 16, 17, 18), {}),
+    _Cluster(_decide_filters_rfg, itemgetter(0, 19, 20, 21, 22, 3), {}),
+    _Cluster(_decide_quality_metering, itemgetter(0, 23, 12, 24, 25, 26), {}),
+    _Cluster(_decide_study_signatures, itemgetter(0, 27, 28, 29, 30, 31), {}),
+)
+
+
+def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
+    """Decide every group whose choice depends only on ``key`` (and on §6, decided before)."""
+    for cluster in _CLUSTERS:
+        cluster.decide(p, cluster.fields(key))
+
+
+def _cluster_entry(cluster: _Cluster, fields: tuple[Any, ...], p: _Planner) -> _ClusterEntry:
+    """Decide a cluster's groups on a planner of their own (seeded with §6's choices, the only
+    groups decided before that a cluster looks at) and remember the result."""
+    own = _Planner(p.document, ())
+    own.chosen.update({gid: p.chosen[gid] for gid in _SECTION_6_DYNAMIC if gid in p.chosen})
+    cluster.decide(own, fields)
+    decided = [gid for gid in own.decisions if gid not in _POWER_GROUPS]
+    entry = _ClusterEntry(
+        tuple((_GROUP_INDEX[gid], own.decisions[gid]) for gid in decided),
+        tuple(block for gid in decided if (block := own.chosen[gid]) is not None),
+        tuple((gid, own.chosen[gid]) for gid in decided if gid in _FIXED_PARENTS),
+    )
+    if len(cluster.memo) >= _DECISIONS_MAX:
+        cluster.memo.clear()
+    cluster.memo[fields] = entry
+    return entry
+
+
 _POWER_GROUPS = frozenset(
     {"3.1.V1.O", "3.1.V2.O", "3.2", "3.3", "6.V", "6.V1.SV", "6.V2.SV", "6.V3.SV", "6.V4.SV"}
 )
 _FIXED_GROUPS = tuple(gid for gid in GROUPS if gid not in _POWER_GROUPS)
 _POWER_ORDER = tuple(gid for gid in GROUPS if gid in _POWER_GROUPS)
 _POWER_INDEX = tuple((gid, i) for i, gid in enumerate(GROUPS) if gid in _POWER_GROUPS)
+_GROUP_INDEX = {gid: i for i, gid in enumerate(GROUPS)}
+_SECTION_6_DYNAMIC = ("6.V", *(group for _, group in _SECTION_6_SUB_GROUPS))
 # The fixed groups whose choice a group decided from the powers looks at (its parent's group).
 _FIXED_PARENTS = tuple(
     sorted(

@@ -18,6 +18,7 @@ from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import (
     BeneficiaryKind,
+    Confirmation,
     ConnectionRequest,
     CutOutGrouping,
     DecouplingKind,
@@ -327,10 +328,64 @@ def test_remembered_fixed_decisions_equal_deciding_them_again() -> None:
             anticipated_connection_offered=rng.choice((None, False, True)),
         )
         for document in DocumentKind:
-            variants._FIXED.clear()
+            for cluster in variants._CLUSTERS:
+                cluster.memo.clear()
             fresh = document_plan(request=r, study=s, document=document, params=P)
             again = document_plan(request=r, study=s, document=document, params=P)
             assert again == fresh and list(again.chosen) == list(fresh.chosen)
+
+
+def test_clustered_decisions_equal_the_sequential_decisions_of_every_group() -> None:
+    # With a confirmation, document_plan decides every group in sequence on one planner;
+    # without, from the clusters remembered across dossiers. Confirming §3.3 with its default
+    # block changes that decision only: every other group must be decided the same way.
+    rng = random.Random(9)
+    for cluster in variants._CLUSTERS:
+        cluster.memo.clear()
+    for n in range(400):
+        option = rng.choice((InjectionOption.TOTAL, InjectionOption.SURPLUS))
+        withdrawal = rng.choice(
+            (Withdrawal.NEW, Withdrawal.EXISTING)
+            if option is InjectionOption.SURPLUS
+            else tuple(Withdrawal)
+        )
+        r = bt_request(
+            injection_option=option,
+            withdrawal=withdrawal,
+            pracc_sout_kva=D(0) if withdrawal is Withdrawal.NONE else D(rng.choice((20, 50, 150))),
+            pracc_inj_kva=D(rng.choice((40, 100, 200))),
+            installed_power_kva=D(250),
+            storage=rng.random() < 0.5,
+            beneficiary=rng.choice(tuple(BeneficiaryKind)),
+            metering_location=rng.choice(tuple(MeteringLocation)),
+            cut_out_grouping=rng.choice((None, *CutOutGrouping)),
+            rfg_scope=rng.choice((None, *RfgScope)),
+            decoupling=rng.choice((None, *DecouplingKind)),
+            certificates_supplied=rng.random() < 0.5,
+            requester_signs_by_delegation=rng.random() < 0.5,
+        )
+        s = StudyFacts(
+            s3renr=rng.choice((None, False, True)),
+            mobile_coverage=rng.choice((None, False, True)),
+            source_works=rng.random() < 0.5,
+            anticipated_connection_offered=rng.choice((None, False, True)),
+            tariff_signal_filter_needed=rng.choice((None, False, True)),
+            harmonics_filter_needed=rng.choice((None, False, True)),
+            meter_telecom_needed=rng.random() < 0.5,
+            study_resumed=rng.random() < 0.5,
+            dso_signs_by_delegation=rng.random() < 0.5,
+        )
+        for document in DocumentKind:
+            clustered = document_plan(request=r, study=s, document=document, params=P)
+            same = Confirmation("3.3", clustered.decision("3.3").block_id, "test")
+            sequential = document_plan(
+                request=r, study=s, document=document, params=P, confirmations=[same]
+            )
+            assert clustered.chosen == sequential.chosen, n
+            for ours, theirs in zip(clustered.decisions, sequential.decisions, strict=True):
+                assert ours == theirs or ours.group == "3.3", (n, ours, theirs)
+    # The clusters were shared: each holds far fewer entries than the 800 plans made.
+    assert max(len(c.memo) for c in variants._CLUSTERS) < 200
 
 
 def test_voltage_fast_chain_matches_checked_chain() -> None:
