@@ -915,8 +915,8 @@ def document_plan(
     inj = r.injection_option
     w = r.withdrawal
     # §6 variant and sub-variant first: the groups decided from the request's powers (§3.1
-    # options, §3.2, §3.3, §6) are decided here, the others by _decide_fixed from enum and
-    # bool inputs only, whose decisions are remembered as a whole when nothing is confirmed.
+    # options, §3.2, §3.3, §6) are decided here, the others from enum and bool inputs only,
+    # in clusters remembered per their own fields when nothing is confirmed (_CLUSTERS).
     dp = c.delivery_point
     v6 = d(
         "6.V",
