@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from raccord.accounts.models import User
 from raccord.dossiers.models import Dossier, Kind, State
@@ -21,6 +21,7 @@ from raccord.offers import services
 from raccord.offers.forms import DepositForm, ModificationForm, UploadForm
 from raccord.offers.models import ChecklistItem, Offer, WorksMilestone
 from raccord.portal.context import dossier_context
+from raccord.portal.forms import ConfirmForm
 
 
 def _user(request: HttpRequest) -> User:
@@ -69,22 +70,65 @@ def offer_page(request: HttpRequest, number: str) -> HttpResponse:
     return _page(request, _dossier(request, number))
 
 
+def _accept_form(offer: Offer, data: Any = None) -> ConfirmForm:
+    kind = offer.get_document_kind_display()
+    return ConfirmForm(
+        data,
+        label=f"J'ai pris connaissance de ce qui précède et j'accepte l'offre : {kind}.",
+        required_message="Cochez cette case pour confirmer l'acceptation de l'offre.",
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """« Accepter » leads to this confirmation page: what accepting does (the other offer ends,
+    the acceptance pieces and their deadline), then a box to tick. Nothing is accepted unless
+    the box is ticked on the POST."""
     dossier = _dossier(request, number)
-    offer = get_object_or_404(Offer, pk=pk, dossier=dossier)
-    try:
-        services.offer_accept(offer=offer, user=_user(request))
-    except DossierError as error:
-        messages.error(request, error.message)
-    else:
+    offer = get_object_or_404(Offer.objects.select_related("document"), pk=pk, dossier=dossier)
+    back = reverse("offers:page", args=[number])
+    if dossier.state != State.OFFER_SENT or offer.status != Offer.Status.SENT:
+        messages.error(
+            request,
+            f"Cette offre ne peut pas être acceptée : {offer.get_status_display()}."
+            if dossier.state == State.OFFER_SENT
+            else "Cette offre n'est plus ouverte à l'acceptation.",
+        )
+        return redirect(back)
+    form = _accept_form(offer, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_accept(offer=offer, user=_user(request))
+        except DossierError as error:
+            messages.error(request, error.message)
+            return redirect(back)
         messages.success(
             request,
             f"Vous avez accepté : {offer.get_document_kind_display()}. Complétez maintenant les "
             "pièces de l'acceptation.",
         )
-    return redirect(reverse("offers:page", args=[number]) + "#acceptation")
+        return redirect(back + "#acceptation")
+    others = list(Offer.objects.filter(dossier=dossier, status=Offer.Status.SENT).exclude(pk=pk))
+    pieces = [
+        ChecklistItem.Kind(kind).label
+        for kind in services.CHECKLIST[offer.document_kind]
+        if not (kind == ChecklistItem.Kind.DEPOSIT and offer.deposit_ttc <= 0)
+    ]
+    return render(
+        request,
+        "portal/offer_accept.html",
+        dossier_context(
+            _user(request),
+            dossier,
+            "offre",
+            offer=offer,
+            others=others,
+            pieces=pieces,
+            form=form,
+        ),
+        status=400 if form.is_bound else 200,
+    )
 
 
 def _item(dossier: Dossier, pk: int) -> ChecklistItem:

@@ -125,3 +125,17 @@ class AgreementForm(forms.Form):
         ),
         error_messages={"required": _("Cochez « Bon pour accord » pour accepter la convention.")},
     )
+
+
+class ConfirmForm(forms.Form):
+    """An explicit « je confirme » box before an irreversible step (abandon, offer acceptance).
+
+    ``label`` and ``required_message`` say what is confirmed; nothing happens unless it is ticked.
+    """
+
+    confirm = forms.BooleanField()
+
+    def __init__(self, *args: Any, label: str, required_message: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = label
+        self.fields["confirm"].error_messages["required"] = required_message

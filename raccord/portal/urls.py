@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("<str:number>/convention/confirmation/", views_form.convention_confirm, name="confirm"),
     path("<str:number>/transmettre/", views_form.dossier_transmit, name="submit"),
+    path("<str:number>/abandonner/", views_form.dossier_abandon, name="abandon"),
     path("<str:number>/repondre/", views_form.dossier_answer_post, name="answer"),
     path("<str:number>/labels/", views_list.label_create, name="label_add"),
     path("<str:number>/labels/<int:pk>/retirer/", views_list.label_delete, name="label_remove"),

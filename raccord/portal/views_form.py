@@ -11,16 +11,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from raccord.accounts.models import User
 from raccord.core.responses import upload_response
+from raccord.core.templatetags.raccord_dates import date_fr
 from raccord.dossiers.bt_request import bt_request_submit, l342_6_request, l342_6_timing
 from raccord.dossiers.cacsi_sections import Section
 from raccord.dossiers.convention import producer_display, site_address_lines
@@ -39,10 +42,18 @@ from raccord.dossiers.services import (
     producer_accepted,
     section_editable,
     section_evaluate,
+    transition_apply,
 )
 from raccord.dossiers.signing import convention_accept, convention_preview, dossier_submit
+from raccord.dossiers.workflow import Actor
 from raccord.portal.context import dossier_context
-from raccord.portal.forms import AgreementForm, AttachmentForm, DeclarationForm, OrientationForm
+from raccord.portal.forms import (
+    AgreementForm,
+    AttachmentForm,
+    ConfirmForm,
+    DeclarationForm,
+    OrientationForm,
+)
 from raccord.rules.classification import Route, orientation_route
 from raccord.rules.inputs import PowerBucket, ServiceType, Usage
 
@@ -176,7 +187,8 @@ def _sections_overview(dossier: Dossier) -> list[dict[str, Any]]:
 
 
 def _display_values(form: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, shown value) for the fields that apply, choices shown with their labels."""
+    """(label, shown value) for the fields that apply: choices with their labels, dates as
+    jj/mm/aaaa. The back-office dossier page (/gestion/<n>/) shows the same rows."""
     shown = []
     for name, field in form.fields.items():
         if not form.applies(name):
@@ -185,7 +197,12 @@ def _display_values(form: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
         if raw in ("", None):
             continue
         choices = dict(getattr(field, "choices", []) or [])
-        text = "Oui" if raw == "on" else str(choices.get(raw, raw))
+        if raw == "on":
+            text = "Oui"
+        elif isinstance(field, forms.DateField):
+            text = str(date_fr(raw))  # stored ISO (2026-12-23), shown 23/12/2026
+        else:
+            text = str(choices.get(raw, raw))
         shown.append((str(field.label), text))
     return shown
 
@@ -228,13 +245,14 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
             all_complete=all(row["complete"] for row in overview) and not missing,
             accepted=producer_accepted(dossier),
             draft=dossier.state == State.DRAFT,
+            abandoned_draft=dossier.state == State.WITHDRAWN and dossier.submitted_at is None,
             attachments_editable=section_editable(dossier, None) is None,
             lock_reason=section_editable(dossier, None),
             site_lines=site_address_lines(dossier),
             bt=bt,
             attachments_after=ATTACHMENTS_AFTER,
             l342_6_timing=timing.value if timing else "",
-            l342_6_requested_at=str(dossier.data.get("l342_6_requested_at", ""))[:10],
+            l342_6_requested_at=date_fr(str(dossier.data.get("l342_6_requested_at", ""))),
             l342_6_may_ask=bt
             and timing is None
             and dossier.state
@@ -569,3 +587,49 @@ def _bt_transmit(request: HttpRequest, dossier: Dossier) -> HttpResponse:
                 "confirmation vous a été envoyé.",
             )
     return redirect("portal:detail", number=dossier.number)
+
+
+def _abandon_form(data: Any = None) -> ConfirmForm:
+    return ConfirmForm(
+        data,
+        label="Je confirme vouloir abandonner cette demande : elle ne pourra plus être "
+        "modifiée ni transmise.",
+        required_message="Cochez cette case pour confirmer l'abandon.",
+    )
+
+
+@transaction.atomic
+def _abandon_draft(dossier: Dossier, user: User) -> Dossier:
+    """The workflow's « abandon_draft » (DRAFT → WITHDRAWN, requester only), on the locked row."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    return transition_apply(dossier=locked, name="abandon_draft", actor=Actor.REQUESTER, user=user)
+
+
+@require_http_methods(["GET", "POST"])
+@requester_required
+def dossier_abandon(request: HttpRequest, number: str) -> HttpResponse:
+    """« Abandonner cette demande » (a draft only): a confirmation page saying what happens,
+    then an explicit box to tick; nothing changes unless it is ticked on the POST."""
+    dossier = _dossier(request, number)
+    if dossier.state != State.DRAFT:
+        messages.error(
+            request,
+            "Seule une demande sauvegardée (non transmise) peut être abandonnée ici. Pour "
+            "renoncer à une demande transmise, écrivez au gestionnaire (onglet Messages).",
+        )
+        return redirect("portal:detail", number=dossier.number)
+    form = _abandon_form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _abandon_draft(dossier, _user(request))
+        except DossierError as error:
+            messages.error(request, error.message)
+            return redirect("portal:detail", number=dossier.number)
+        messages.success(request, f"La demande n° {dossier.number_display} est abandonnée.")
+        return redirect("portal:list")
+    return render(
+        request,
+        "portal/abandon.html",
+        dossier_context(_user(request), dossier, "demande", form=form),
+        status=400 if form.is_bound else 200,
+    )

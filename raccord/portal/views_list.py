@@ -39,13 +39,14 @@ class StatusFilter:
     states: tuple[str, ...]
 
 
-# The statuses a requester sees (Dossier.requester_status), as filter choices.
+# The statuses a requester sees (Dossier.requester_status), as filter choices: every state is in
+# the filter whose label it displays (tests/portal/test_list.py checks it).
 STATUS_FILTERS: tuple[StatusFilter, ...] = (
     StatusFilter("sauvegardee", gettext_lazy("Sauvegardée"), (State.DRAFT,)),
     StatusFilter(
         "en-cours",
         gettext_lazy("En cours"),
-        (State.SUBMITTED, State.IN_CHARGE, State.COMPLETE, State.ACCEPTED),
+        (State.SUBMITTED, State.IN_CHARGE, State.COMPLETE, State.OFFER_SENT, State.ACCEPTED),
     ),
     StatusFilter(
         "en-attente", gettext_lazy("En attente de votre réponse"), (State.WAITING_REQUESTER,)

@@ -225,6 +225,30 @@ def test_expired_session_keeps_what_was_typed_and_saves_it_after_login(page, ope
     assert Dossier.objects.get().section("chantier")["street_name"] == "Rue du Port"
 
 
+def test_a_draft_is_abandoned_after_confirmation(page, operator_and_desk):
+    from raccord.dossiers.models import Dossier, State
+    from tests.factories import DossierFactory, UserFactory
+
+    user = UserFactory(email="abandon@example.test")
+    dossier = DossierFactory(created_by=user, operator=operator_and_desk)
+    page.goto("/comptes/login/")
+    page.get_by_label("Adresse e-mail").fill("abandon@example.test")
+    page.get_by_label(re.compile(r"^Mot de passe")).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(f"/demandes/{dossier.number}/")
+    page.get_by_role("link", name="Abandonner cette demande").click()
+    page.get_by_role("heading", name="Ce qui va se passer").wait_for()
+    page.get_by_role("button", name="Abandonner la demande").click()
+    page.get_by_role("alert").filter(has_text="La demande n'a pas été abandonnée.").wait_for()
+    assert Dossier.objects.get(pk=dossier.pk).state == State.DRAFT
+    assert_accessible(page, "cacsi-14-abandon-confirmation")
+    page.get_by_label(re.compile("Je confirme vouloir abandonner")).check()
+    page.get_by_role("button", name="Abandonner la demande").click()
+    page.get_by_text(re.compile(r"La demande n° .* est abandonnée\.")).wait_for()
+    assert Dossier.objects.get(pk=dossier.pk).state == State.WITHDRAWN
+
+
 def test_a_too_big_file_is_refused_before_upload(page, operator_and_desk, tmp_path):
     from tests.factories import DossierFactory, UserFactory
 

@@ -225,7 +225,7 @@ def test_installer_files_a_request_then_staff_send_the_offer_and_validate_its_ac
     spage.get_by_text("Dossier pris en charge.").wait_for()
     spage.get_by_role("button", name="Déclarer complète").click()
     spage.get_by_text("Dossier déclaré complet.").wait_for()
-    spage.get_by_role("link", name="Offre de raccordement").click()
+    spage.get_by_role("link", name="Offre de raccordement", exact=True).click()
     spage.get_by_role("heading", name="Préparation de l'offre").wait_for()
     assert_accessible(spage, "offer-07-prepare")
     # The parties come from the request.
@@ -272,7 +272,16 @@ def test_installer_files_a_request_then_staff_send_the_offer_and_validate_its_ac
     # --- The installer accepts the Avenant and provides the checklist ------------------------
     page.goto(f"/demandes/{number}/offre/")
     assert_accessible(page, "offer-10-requester")
-    page.get_by_role("button", name="Accepter : Avenant L342-6").click()
+    page.get_by_role("link", name="Accepter : Avenant L342-6").click()
+    # The confirmation page says what accepting does; nothing is accepted without the box.
+    page.get_by_role("heading", name="Ce qui va se passer").wait_for()
+    page.get_by_text(re.compile("L'autre offre, « Convention de Raccordement Directe")).wait_for()
+    page.get_by_role("button", name="Confirmer l'acceptation").click()
+    page.get_by_role("alert").filter(has_text="Rien n'a été accepté.").wait_for()
+    assert Offer.objects.filter(dossier=dossier, status="sent").count() == 2
+    assert_accessible(page, "offer-10b-accept-confirmation")
+    page.get_by_label(re.compile("j'accepte l'offre : Avenant L342-6")).check()
+    page.get_by_role("button", name="Confirmer l'acceptation").click()
     page.get_by_text(re.compile("Vous avez accepté")).wait_for()
     page.get_by_text("Fin de validité (l'autre offre a été acceptée)").wait_for()
     for item in (

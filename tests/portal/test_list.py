@@ -150,6 +150,22 @@ def test_filter_by_requester_status(client, me):
     assert "En attente de votre réponse" in client.get(LIST).text
 
 
+def test_an_offer_sent_is_listed_under_en_cours_as_it_displays(client, me):
+    offer_sent = DossierFactory(created_by=me, state=State.OFFER_SENT)
+    assert offer_sent.requester_status == "En cours"
+    assert rows(client.get(LIST, {"statut": "en-cours"})) == [offer_sent.number]
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_every_state_is_in_the_filter_of_the_status_it_displays(state):
+    from raccord.portal.views_list import STATUS_FILTERS
+
+    shown = Dossier(state=state).requester_status
+    matching = [f for f in STATUS_FILTERS if state in f.states]
+    assert len(matching) == 1, state
+    assert str(matching[0].label) == shown, state
+
+
 def test_filter_by_label_and_labels_shown_are_only_mine(client, me):
     tagged = DossierFactory(created_by=me)
     DossierFactory(created_by=me)
