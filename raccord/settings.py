@@ -45,6 +45,18 @@ def env_bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a whole number, not {raw!r}."
+        ) from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -302,6 +314,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A load balancer probes /healthz over plain HTTP: answer it rather than redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -328,3 +342,24 @@ LOGGING = {
 
 # --- Raccord ----------------------------------------------------------------------------------
 RACCORD_DEV_PAGES = not PRODUCTION and ENV == "dev"
+# The public address of the site, e.g. https://raccord.example.fr: e-mails link to it.
+RACCORD_SITE_URL = (
+    (env_required("RACCORD_SITE_URL") if PRODUCTION else os.environ.get("RACCORD_SITE_URL", ""))
+    .strip()
+    .rstrip("/")
+)
+if RACCORD_SITE_URL and not RACCORD_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"RACCORD_SITE_URL must start with https:// (or http://), not {RACCORD_SITE_URL!r}."
+    )
+RACCORD_SIGNUP_OPEN = env_bool("RACCORD_SIGNUP_OPEN", True)
+# Days before an action's deadline when its reminder is sent (raccord/tracking/clocks.py).
+RACCORD_REMINDER_DAYS_BEFORE = env_int("RACCORD_REMINDER_DAYS_BEFORE", 3)
+# E-mail retries (raccord/tracking/notify.py): first delay, longest delay, attempts before
+# the notification is marked failed.
+RACCORD_NOTIFICATION_RETRY_SECONDS = env_int("RACCORD_NOTIFICATION_RETRY_SECONDS", 60)
+RACCORD_NOTIFICATION_RETRY_MAX_SECONDS = env_int("RACCORD_NOTIFICATION_RETRY_MAX_SECONDS", 6 * 3600)
+RACCORD_NOTIFICATION_MAX_ATTEMPTS = env_int("RACCORD_NOTIFICATION_MAX_ATTEMPTS", 12)
+# How often a process checks whether the regulatory parameters were edited elsewhere
+# (raccord/core/parameters.py): one cheap query at most this often.
+RACCORD_PARAMETERS_RECHECK_SECONDS = env_int("RACCORD_PARAMETERS_RECHECK_SECONDS", 2)

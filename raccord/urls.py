@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,9 @@ from raccord.api.views import api
 
 admin.site.site_header = _("Raccord — administration")
 admin.site.site_title = _("Raccord")
+# The admin's own login form checks the password only: an anonymous visitor is sent to the
+# allauth login instead (with ?next=), which asks staff for their TOTP code.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("raccord.core.urls")),

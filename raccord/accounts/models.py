@@ -140,10 +140,17 @@ class User(AbstractUser):
                 condition=~models.Q(role__in=["instructor", "operator_admin"])
                 | models.Q(operator__isnull=False),
                 name="staff_has_operator",
+                violation_error_message=_(
+                    "Un compte du gestionnaire de réseau (chargé de raccordement ou "
+                    "administrateur) doit être rattaché à un gestionnaire de réseau."
+                ),
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="instructor") | models.Q(desk__isnull=False),
                 name="instructor_has_desk",
+                violation_error_message=_(
+                    "Un chargé de raccordement doit être rattaché à un guichet régional."
+                ),
             ),
         ]
 

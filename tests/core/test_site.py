@@ -171,6 +171,7 @@ def _run_production_check(env_overrides: dict[str, str | None]) -> subprocess.Co
             "DJANGO_ALLOWED_HOSTS": "raccord.example.fr",
             "DATABASE_URL": "postgres://raccord@127.0.0.1:5432/raccord",
             "EMAIL_HOST": "smtp.example.fr",
+            "RACCORD_SITE_URL": "https://raccord.example.fr",
         }
     )
     for key, value in env_overrides.items():
@@ -194,7 +195,9 @@ def test_production_settings_pass_check_deploy_without_warning():
     assert "WARNING" not in result.stderr and "issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "EMAIL_HOST"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "EMAIL_HOST", "RACCORD_SITE_URL"]
+)
 def test_production_refuses_to_start_without_a_required_variable(missing):
     result = _run_production_check({missing: None})
     assert result.returncode != 0
