@@ -14,9 +14,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, NotRequired, TypedDict
 
+from raccord.core.templatetags.raccord_french import de_operator
 from raccord.rules.money import NBSP, format_eur, format_kva
 
+# The apostrophe of the PDFs (Typst prints the templates' own apostrophes typographic).
+TYPOGRAPHIC_APOSTROPHE = "\u2019"
+
 __all__ = [
+    "TYPOGRAPHIC_APOSTROPHE",
     "AcceptancesData",
     "CacsiData",
     "CompanyData",
@@ -28,6 +33,7 @@ __all__ = [
     "ProducerData",
     "SiteData",
     "ThirdPartyData",
+    "de_operator",
     "format_capital",
     "format_date",
     "format_dossier_number",
@@ -42,6 +48,8 @@ class OperatorData(TypedDict):
 
     name: str
     short_name: str
+    # « d'Enedis » / « de SER » (``de_operator``); filled from short_name by ``cacsi_render``.
+    de_short_name: NotRequired[str]
     legal_form: str
     share_capital: str  # "270 037 000 €"
     registered_office: str

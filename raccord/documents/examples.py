@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from raccord.documents.contracts import (
+    TYPOGRAPHIC_APOSTROPHE,
     CacsiData,
+    de_operator,
     format_capital,
     format_dossier_number,
     format_kva,
@@ -27,6 +29,7 @@ def cacsi_example_data(
         "operator": {
             "name": "Enedis",
             "short_name": "Enedis",
+            "de_short_name": de_operator("Enedis", TYPOGRAPHIC_APOSTROPHE),
             "legal_form": "Société anonyme à directoire et à conseil de surveillance",
             "share_capital": format_capital(Decimal("270037000")) or "",
             "registered_office": "Tour Enedis, 34 place des Corolles\n92079 PARIS LA DEFENSE CEDEX",

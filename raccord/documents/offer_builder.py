@@ -15,7 +15,13 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from raccord.documents.contracts import format_capital, format_dossier_number, format_siren
+from raccord.documents.contracts import (
+    TYPOGRAPHIC_APOSTROPHE,
+    de_operator,
+    format_capital,
+    format_dossier_number,
+    format_siren,
+)
 from raccord.documents.offer_contracts import (
     CertificateData,
     ChangeLogEntry,
@@ -844,6 +850,7 @@ def offer_data(
         "operator": {
             "name": o.name,
             "short_name": o.short_name,
+            "de_short_name": de_operator(o.short_name, TYPOGRAPHIC_APOSTROPHE),
             "legal_form": o.legal_form,
             "share_capital": (format_capital(o.share_capital) or "").replace("€", "euros"),
             "registered_office": o.registered_office,

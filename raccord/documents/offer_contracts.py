@@ -76,6 +76,7 @@ class OfferOperatorData(TypedDict):
 
     name: str  # "Enedis"
     short_name: str  # « Pour Enedis », « Enedis » in the text
+    de_short_name: str  # « d'Enedis » / « de SER »: de_operator(short_name, U+2019)
     legal_form: str  # "société anonyme"
     share_capital: str  # "270 037 000 euros"
     registered_office: str  # "4, place de la Pyramide, 92800 Puteaux"

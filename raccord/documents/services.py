@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from raccord.documents.contracts import CacsiData
+from raccord.documents.contracts import TYPOGRAPHIC_APOSTROPHE, CacsiData, de_operator
 from raccord.documents.models import DocumentKind, DocumentVersion
 from raccord.documents.renderer import render_pdf
 
@@ -42,7 +42,18 @@ def ascii_filename(filename: str) -> str:
 
 
 def cacsi_render(*, data: CacsiData) -> bytes:
-    """The CACSI convention as PDF bytes (a preview when ``data["preview"]`` is true)."""
+    """The CACSI convention as PDF bytes (a preview when ``data["preview"]`` is true).
+
+    ``operator.de_short_name`` (« d'Enedis » / « de SER », typographic apostrophe) is derived
+    from ``short_name`` with :func:`de_operator` when the caller did not give it.
+    """
+    operator = data["operator"]
+    if "de_short_name" not in operator:
+        operator = {
+            **operator,
+            "de_short_name": de_operator(operator["short_name"], TYPOGRAPHIC_APOSTROPHE),
+        }
+        data = cast(CacsiData, {**data, "operator": operator})
     return render_pdf("cacsi", data)
 
 

@@ -3,6 +3,7 @@ the acceptance, works milestones. Scope: ``raccord.backoffice.selectors`` (404 o
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from raccord.offers import services
 from raccord.offers.forms import LINE_FORMS, MilestoneForm
 from raccord.offers.models import ChecklistItem, Offer, WorksMilestone
 from raccord.offers.preparation import preparation_build
-from raccord.rules.money import Contribution, format_eur
+from raccord.rules.money import NBSP, Contribution, format_eur, format_kva
 from raccord.rules.variants import DocumentKind
 
 
@@ -67,6 +68,15 @@ def _money(kind: DocumentKind, c: Contribution) -> dict[str, Any]:
     }
 
 
+def format_volts(value: Decimal) -> str:
+    """A voltage of the study, always to one decimal: ``430.5`` → « 430,5 V », ``440.00`` →
+    « 440,0 V » (the study computes to 0.1 V; the upper limit is a parameter with two)."""
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    units, _, tenths = f"{abs(rounded):f}".partition(".")
+    sign = "-" if rounded < 0 else ""
+    return f"{sign}{format_kva(Decimal(units), unit='').rstrip(NBSP)},{tenths}{NBSP}V"
+
+
 def _page(
     request: HttpRequest, dossier: Dossier, *, status: int = 200, ms_form: Any = None
 ) -> HttpResponse:
@@ -93,6 +103,12 @@ def _page(
         context["line_sets"] = [
             (prefix, LINE_FORMS[prefix][0], rows) for prefix, rows in prep.lines.items()
         ]
+        if prep.voltage is not None:
+            context["volts"] = {
+                "max_after": format_volts(prep.voltage.max_after_v),
+                "connection_point": format_volts(prep.voltage.connection_point_v),
+                "upper_limit": format_volts(prep.voltage.upper_limit_v),
+            }
         context["money_rows"] = [
             _money(kind, prep.contributions[kind])
             for kind in prep.documents

@@ -250,6 +250,31 @@ def test_pages_render(client, bt, instructor, requester):
     assert "Accepter : Avenant L342-6" in page and "Offre de raccordement" in page
 
 
+def test_staff_page_layout_plan_sections_and_voltages(client, bt, instructor):
+    """One « § » per section, the study's voltages to one decimal, the staff stylesheet."""
+    import re
+    from decimal import Decimal
+
+    from raccord.offers.views_staff import format_volts
+
+    prepare_complete(bt, instructor)
+    login_staff(client, instructor)
+    page = client.get(reverse("offers_staff:prepare", args=[bt.number])).content.decode()
+
+    assert "css/gestion.css" in page
+    assert "§ §" not in page and '<span class="gestion-section">§ 1</span>' in page
+    assert '<span class="gestion-section">Titre</span>' in page
+    volts = re.search(
+        r"Tension maximale après raccordement : ([^;]+) ; .*limite haute : ([^.<]+)", page
+    )
+    assert volts is not None
+    for value in volts.groups():
+        assert re.fullmatch(r"\d+,\d\u00a0V", value), value
+    assert format_volts(Decimal("440.00")) == "440,0\u00a0V"
+    # Every wide table scrolls inside its card and can be reached with the keyboard.
+    assert page.count('class="table-scroll gestion-scroll" tabindex="0" role="region"') >= 3
+
+
 def test_refusals(client, bt, instructor, outsider, foreign_staff, requester):
     stranger = UserFactory()
     staff_urls = [
@@ -296,3 +321,65 @@ def test_checklist_upload_through_the_page_and_its_size_limit(bt, instructor, re
     assert response.status_code == 302
     item.refresh_from_db()
     assert bt.attachments.filter(kind="signed_offer").exists()
+
+
+def test_accepting_through_the_page_asks_for_confirmation_first(client, bt, instructor, requester):
+    bt = sent(bt, instructor)
+    avenant = Offer.objects.get(dossier=bt, document_kind="avenant")
+    client.force_login(requester)
+    page = client.get(reverse("offers:page", args=[bt.number])).content.decode()
+    url = reverse("offers:accept", args=[bt.number, avenant.pk])
+    assert f'href="{url}"' in page  # « Accepter » leads to the confirmation page
+    page = client.get(url).content.decode()
+    assert "Ce qui va se passer" in page
+    assert "L'autre offre, « Convention de Raccordement Directe (CRD) », prend fin" in page
+    assert "Contrat de Mandat" in page  # the pieces of the Avenant's acceptance
+    assert '<label for="id_confirm">' in page
+    assert Offer.objects.filter(dossier=bt, status=Offer.Status.SENT).count() == 2
+
+
+def test_without_confirmation_nothing_is_accepted(client, bt, instructor, requester):
+    bt = sent(bt, instructor)
+    avenant = Offer.objects.get(dossier=bt, document_kind="avenant")
+    client.force_login(requester)
+    url = reverse("offers:accept", args=[bt.number, avenant.pk])
+    for data in ({}, {"confirm": ""}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "Rien n'a été accepté." in response.content.decode()
+    assert Offer.objects.filter(dossier=bt, status=Offer.Status.SENT).count() == 2
+    assert not ChecklistItem.objects.filter(offer__dossier=bt).exists()
+    assert not Event.objects.filter(dossier=bt, kind="offer:accepted_by_requester").exists()
+
+
+def test_confirmed_acceptance_ends_the_other_offer(client, bt, instructor, requester):
+    bt = sent(bt, instructor)
+    avenant = Offer.objects.get(dossier=bt, document_kind="avenant")
+    client.force_login(requester)
+    url = reverse("offers:accept", args=[bt.number, avenant.pk])
+    response = client.post(url, {"confirm": "on"})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#acceptation")
+    statuses = dict(Offer.objects.filter(dossier=bt).values_list("document_kind", "status"))
+    assert statuses == {"avenant": Offer.Status.ACCEPTED, "crd": Offer.Status.ENDED_OTHER}
+    # The ended offer can no longer be confirmed: back to the offer page, nothing changes.
+    crd = Offer.objects.get(dossier=bt, document_kind="crd")
+    crd_url = reverse("offers:accept", args=[bt.number, crd.pk])
+    assert client.get(crd_url).status_code == 302
+    assert client.post(crd_url, {"confirm": "on"}).status_code == 302
+    crd.refresh_from_db()
+    assert crd.status == Offer.Status.ENDED_OTHER
+
+
+def test_the_checklist_is_a_list_of_cards_without_bullets(client, bt, instructor, requester):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    bt = sent(bt, instructor)
+    services.offer_accept(offer=Offer.objects.get(dossier=bt, document_kind="crd"), user=requester)
+    client.force_login(requester)
+    page = client.get(reverse("offers:page", args=[bt.number])).content.decode()
+    assert '<ul class="checklist">' in page
+    css = (Path(settings.BASE_DIR) / "raccord/static/css/raccord.css").read_text()
+    assert ".checklist { list-style: none;" in css
