@@ -48,7 +48,7 @@ from raccord.documents.services import DocumentIntegrityError
 from raccord.documents.views import document_response
 from raccord.dossiers import decisions
 from raccord.dossiers.decisions import operator_deadline
-from raccord.dossiers.models import Acceptance, Attachment, Dossier, State
+from raccord.dossiers.models import Acceptance, Attachment, Dossier, Kind, State
 from raccord.dossiers.services import DossierError, attachments_missing
 from raccord.dossiers.workflow import Actor, transitions_available
 from raccord.portal.views_form import _sections_overview
@@ -144,12 +144,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 EVENT_TEXTS = {
     "created": "Demande créée",
+    "created_from_modification": "Nouvelle demande issue d'une demande de modification",
     "attachment_added": "Pièce jointe ajoutée",
     "attachment_removed": "Pièce jointe retirée",
     "edited_after_submission": "Demande modifiée après sa transmission",
+    "convention_accepted": "Convention acceptée",
     "message_sent": "Message",
     "message_files_added": "Pièces jointes au message",
     "staff_viewed": "Dossier consulté",
+    "staff_downloaded": "Pièce téléchargée par le personnel",
     "assigned": "Attribution modifiée",
     "items_requested": "Compléments demandés",
     "requester_answered": "Le demandeur a répondu : horloge relancée",
@@ -158,21 +161,76 @@ EVENT_TEXTS = {
     "staff_tag_removed": "Étiquette retirée",
     "expert_requested": "Avis demandé",
     "expert_answered": "Avis donné",
+    "review_passed": "Contrôles automatiques réussis",
+    "review_failed": "Contrôles automatiques en échec",
+    "l342_6_requested": "Travaux en Mandataire demandés (article L342-6)",
+    "offer:sent": "Offre de raccordement envoyée",
+    "offer:accepted_by_requester": "Offre acceptée par le demandeur",
+    "offer:item_verified": "Pièce d'acceptation de l'offre vérifiée",
+    "offer:capacity_released": "Capacité réservée libérée (offre caduque)",
+    "offer:modification_new_request": "Demande de modification : nouvelle demande créée",
+    "offer:works_milestone": "Étape des travaux enregistrée",
+    "clock:reminder": "Rappel envoyé au demandeur (action à échéance)",
+    "clock:may_commission": "Demandeur informé : mise en service possible (règle des 15 jours)",
+    "clock:digest": "Synthèse quotidienne du guichet",
+    "clock:retry": "E-mails en attente renvoyés",
 }
+"""French label of every audit event kind shown in the history (``transition:<name>`` events
+take the label of their transition in raccord/dossiers/workflow.py)."""
+
+CHECK_LABELS = {
+    "pdl": "Numéro de PDL",
+    "technique": "Précisions techniques",
+    "classification": "Classement CACSI",
+    "decoupling_certificate": "Certificat de découplage",
+    "attachments": "Pièces obligatoires",
+    "kind": "Type de demande",
+}
+"""French names of the automatic checks (raccord/dossiers/review.py)."""
+
+
+def event_label(kind: str) -> str:
+    """The French label of an audit event kind (never the raw kind)."""
+    from raccord.dossiers.workflow import BY_NAME
+
+    if kind.startswith("transition:"):
+        transition = BY_NAME.get(kind.split(":", 1)[1])
+        return transition.label if transition else "Changement d'état"
+    return EVENT_TEXTS.get(kind, "Événement")
+
+
+def _review_detail(payload: dict[str, Any]) -> str:
+    """The checks of an automatic review, one a line, failed ones marked, and the outcome."""
+    lines = []
+    for check in payload.get("checks") or []:
+        if not isinstance(check, dict):
+            continue
+        name = str(check.get("name", ""))
+        label = CHECK_LABELS.get(name, name)
+        verdict = "réussi" if check.get("ok") else "ÉCHEC"
+        lines.append(f"{label} : {verdict} — {check.get('detail_fr', '')}")
+    failed = [
+        CHECK_LABELS.get(str(c.get("name", "")), str(c.get("name", "")))
+        for c in payload.get("failed") or []
+        if isinstance(c, dict)
+    ]
+    if failed:
+        lines.append("Contrôles en échec : " + ", ".join(failed) + ".")
+    if payload.get("auto_accept"):
+        lines.append("Convention acceptée automatiquement.")
+    return "\n".join(lines)
 
 
 def _history(dossier: Dossier, expert_requests: list[ExpertRequest]) -> list[dict[str, Any]]:
-    from raccord.dossiers.workflow import BY_NAME
-
     by_pk = {r.pk: r for r in expert_requests}
     lines = []
     for event in history_rows(dossier):
-        text = EVENT_TEXTS.get(event.kind, event.kind)
+        text = event_label(event.kind)
         detail = ""
         if event.kind.startswith("transition:"):
-            transition = BY_NAME.get(event.kind.split(":", 1)[1])
-            text = transition.label if transition else event.kind
             detail = str(event.payload.get("reason", ""))
+        elif event.kind in ("review_passed", "review_failed"):
+            detail = _review_detail(event.payload)
         elif event.kind == "message_sent":
             text = (
                 "Message envoyé au demandeur"
@@ -209,7 +267,7 @@ def _decision_forms(
     dossier: Dossier, bound: dict[str, bo_forms.DecisionForm] | None = None
 ) -> list[dict[str, Any]]:
     bound = bound or {}
-    available = transitions_available(state=dossier.state, actor=Actor.STAFF)
+    available = transitions_available(state=dossier.state, actor=Actor.STAFF, kind=dossier.kind)
     rows = []
     for transition in available:
         form_class = bo_forms.DECISION_FORMS.get(transition.name)
@@ -283,6 +341,7 @@ def _dossier_page(
             if r.expert_id == user.pk and r.pending
         },
         "closed": dossier.state in (State.REFUSED, State.WITHDRAWN, State.LAPSED),
+        "offer_page": dossier.kind == Kind.BT_36_250,
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 

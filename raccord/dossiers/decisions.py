@@ -8,9 +8,12 @@ the declared table (raccord/dossiers/workflow.py), and sends its e-mail after th
 
 The operator's clock (``Dossier.due_on``), per state, from the rules core clocks:
 
-* SUBMITTED, IN_CHARGE, COMPLETE (CACSI): ``ClockRule.CACSI_COMMISSIONING`` counted from the
-  transmission, extended by the pauses. Past that date the producer may commission without an
-  answer (CACSI guide, « Rappel »), so it is the date by which the operator must have decided.
+* SUBMITTED, IN_CHARGE, COMPLETE (CACSI): the due date of the 15-day rule as
+  ``raccord.rules.clocks.cacsi_commissioning`` reads it (the one reading, shared with the
+  requester's Suivi tab and the clocks job through :func:`cacsi_rule`): counted from the
+  transmission, extended by the days spent waiting for the requester. Past that date the
+  producer may commission without an answer, so it is the date by which the operator must
+  have decided.
 * COMPLETE (BT 36-250 kVA): ``ClockRule.CRD_SENDING`` counted from completeness, with pauses.
 * WAITING_REQUESTER: the operator's clock is paused (``paused_since``); no operator due date.
   The requester's own due date is the action's « Avant le » (``ClockRule.ACTION_RESPONSE``).
@@ -31,11 +34,17 @@ from raccord.accounts.models import User
 from raccord.core.parameters import parameters_current
 from raccord.documents.models import DocumentKind
 from raccord.documents.services import cacsi_filename, cacsi_render, cacsi_title, document_store
+from raccord.dossiers.clocks import CACSI_UNANSWERED, cacsi_rule, dossier_pauses
 from raccord.dossiers.convention import cacsi_data
 from raccord.dossiers.models import Acceptance, Dossier, Kind, State
 from raccord.dossiers.selectors import dossiers_visible_to
 from raccord.dossiers.services import DossierError, transition_apply
-from raccord.dossiers.workflow import Actor
+from raccord.dossiers.workflow import (
+    Actor,
+    TransitionRefused,
+    transition_for,
+    transition_guard,
+)
 from raccord.rules.clocks import ClockRule, Pause, deadline_compute
 from raccord.rules.errors import RulesError
 from raccord.tracking.messaging import MessageError, message_post
@@ -70,17 +79,6 @@ class ItemProblem:
 # --- The operator's clock ------------------------------------------------------------------------
 
 
-def dossier_pauses(dossier: Dossier, *, today: date | None = None) -> list[Pause]:
-    """Closed pauses, plus the running one (up to ``today``) when the dossier waits."""
-    pauses = [
-        Pause(start=date.fromisoformat(s), end=date.fromisoformat(e)) for s, e in dossier.pauses
-    ]
-    if dossier.paused_since is not None:
-        end = max(today or timezone.localdate(), dossier.paused_since)
-        pauses.append(Pause(start=dossier.paused_since, end=end))
-    return pauses
-
-
 def operator_deadline(dossier: Dossier) -> date | None:
     """The operator's due date for the dossier's current state (see the module docstring)."""
     if dossier.paused_since is not None or dossier.state == State.WAITING_REQUESTER:
@@ -95,18 +93,11 @@ def operator_deadline(dossier: Dossier) -> date | None:
                     params, rule=ClockRule.CRD_SENDING, start=start, pauses=_after(pauses, start)
                 ).due
             return None
-        if dossier.state in (State.SUBMITTED, State.IN_CHARGE, State.COMPLETE):
-            if dossier.submitted_at is None:
-                return None
-            start = timezone.localdate(dossier.submitted_at)
-            return deadline_compute(
-                params,
-                rule=ClockRule.CACSI_COMMISSIONING,
-                start=start,
-                pauses=_after(pauses, start),
-            ).due
     except RulesError:
         return None
+    if dossier.state in CACSI_UNANSWERED:
+        rule = cacsi_rule(dossier)
+        return rule.deadline.due if rule is not None else None
     return None
 
 
@@ -177,6 +168,20 @@ def _lock_checked(*, dossier: Dossier, user: User, version: int) -> Dossier:
     return locked
 
 
+def _guard(dossier: Dossier, name: str) -> None:
+    """The declared table and its guards for a staff move (``transition_guard``)."""
+    try:
+        transition_guard(name, dossier=dossier, actor=Actor.STAFF)
+    except TransitionRefused as refused:
+        raise DossierError(refused.message) from refused
+
+
+def _apply(dossier: Dossier, name: str, *, user: User, reason: str = "") -> None:
+    """One staff move: the declared table and its guards, then apply it."""
+    _guard(dossier, name)
+    transition_apply(dossier=dossier, name=name, actor=Actor.STAFF, user=user, reason=reason)
+
+
 def _notify(dossier: Dossier, kind: str) -> None:
     dossier_id = dossier.pk
     transaction.on_commit(lambda: notify_dossier(dossier_id=dossier_id, kind=kind))
@@ -200,7 +205,7 @@ def _reason(reason: str, *, field: str = "reason", what: str = "le motif") -> st
 def dossier_take_in_charge(*, dossier: Dossier, user: User, version: int) -> Dossier:
     """« Prendre en charge »: the dossier is assigned to the staff member if nobody has it."""
     locked = _lock_checked(dossier=dossier, user=user, version=version)
-    transition_apply(dossier=locked, name="take_in_charge", actor=Actor.STAFF, user=user)
+    _apply(locked, "take_in_charge", user=user)
     if locked.assigned_to_id is None:
         locked.assigned_to = user
         Dossier.objects.filter(pk=locked.pk).update(assigned_to=user)
@@ -212,7 +217,7 @@ def dossier_take_in_charge(*, dossier: Dossier, user: User, version: int) -> Dos
 @transaction.atomic
 def dossier_declare_complete(*, dossier: Dossier, user: User, version: int) -> Dossier:
     locked = _lock_checked(dossier=dossier, user=user, version=version)
-    transition_apply(dossier=locked, name="declare_complete", actor=Actor.STAFF, user=user)
+    _apply(locked, "declare_complete", user=user)
     _refresh_due(locked)
     _notify(locked, "complete")
     return locked
@@ -254,7 +259,7 @@ def dossier_request_items(
     if due <= today:
         raise DossierError("La date limite doit être postérieure à aujourd'hui.", field="due_date")
     locked = _lock_checked(dossier=dossier, user=user, version=version)
-    transition_apply(dossier=locked, name="request_items", actor=Actor.STAFF, user=user)
+    _apply(locked, "request_items", user=user)
     label = f"Pièce {ItemProblem.LABELS[problem]} : {item}"
     action = Action.objects.create(
         dossier=locked, label=label[:200], detail=detail, due_date=due, created_by=user
@@ -296,12 +301,16 @@ def dossier_accept(
     PDF is a new immutable version, visible in the requester's Documents tab.
     """
     locked = _lock_checked(dossier=dossier, user=user, version=version)
+    try:  # the convention's acceptance exists for a CACSI only (declared table)
+        transition_for("accept", actor=Actor.STAFF, kind=locked.kind)
+    except TransitionRefused as refused:
+        raise DossierError(refused.message) from refused
     producer = locked.acceptances.filter(party=Acceptance.Party.PRODUCER).first()
     if producer is None:
         raise DossierError("Le producteur n'a pas accepté la convention : impossible d'accepter.")
     if locked.acceptances.filter(party=Acceptance.Party.OPERATOR).exists():
         raise DossierError("La convention a déjà été acceptée par le gestionnaire.")
-    transition_apply(dossier=locked, name="accept", actor=Actor.STAFF, user=user)
+    _apply(locked, "accept", user=user)
     version_stored = operator_acceptance_record(
         dossier=locked,
         producer=producer,
@@ -319,7 +328,7 @@ def dossier_accept(
 def dossier_refuse(*, dossier: Dossier, user: User, version: int, reason: str) -> Dossier:
     text = _reason(reason, what="le motif du refus")
     locked = _lock_checked(dossier=dossier, user=user, version=version)
-    transition_apply(dossier=locked, name="refuse", actor=Actor.STAFF, user=user, reason=text)
+    _apply(locked, "refuse", user=user, reason=text)
     _close(locked)
     _notify(locked, "refused")
     return locked
@@ -335,11 +344,12 @@ def dossier_commission(
     if on > today:
         raise DossierError("La date de mise en service ne peut pas être future.", field="on")
     locked = _lock_checked(dossier=dossier, user=user, version=version)
+    _guard(locked, "commission")
     if locked.accepted_at and on < timezone.localdate(locked.accepted_at):
         raise DossierError(
             "La mise en service ne peut pas précéder l'acceptation de la convention.", field="on"
         )
-    transition_apply(dossier=locked, name="commission", actor=Actor.STAFF, user=user)
+    _apply(locked, "commission", user=user)
     if on != today:
         stamp = timezone.make_aware(datetime.combine(on, timezone.localtime().time()))
         locked.commissioned_at = stamp
@@ -354,7 +364,7 @@ def dossier_withdraw(*, dossier: Dossier, user: User, version: int, reason: str)
     """« Clore à la demande du demandeur » (abandon), with the requester's stated reason."""
     text = _reason(reason, what="la demande du demandeur (motif)")
     locked = _lock_checked(dossier=dossier, user=user, version=version)
-    transition_apply(dossier=locked, name="withdraw", actor=Actor.STAFF, user=user, reason=text)
+    _apply(locked, "withdraw", user=user, reason=text)
     _close(locked)
     _notify(locked, "withdrawn")
     return locked

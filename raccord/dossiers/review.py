@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from raccord.accounts.models import User
@@ -46,6 +48,7 @@ from raccord.tracking.services import event_record
 logger = logging.getLogger(__name__)
 
 SYSTEM_EMAIL = "instruction-automatique@raccord.invalid"
+REVIEW_KINDS = ("review_passed", "review_failed")
 PDL_PATTERN = re.compile(r"^\d{14}$")
 
 
@@ -249,6 +252,48 @@ def _payload(result: ReviewResult, *, auto_accept: bool) -> dict[str, Any]:
     }
 
 
+def review_missing(dossier: Dossier) -> bool:
+    """True when ``dossier`` has no review event since its last transmission."""
+    last_submit = dossier.events.filter(kind="transition:submit").order_by("-pk").first()
+    reviewed = dossier.events.filter(kind__in=REVIEW_KINDS)
+    if last_submit is not None:
+        reviewed = reviewed.filter(pk__gt=last_submit.pk)
+    return not reviewed.exists()
+
+
+def reviews_missing(*, submitted_before: datetime | None = None) -> list[Dossier]:
+    """Transmitted CACSI of operators with instant review on, not reviewed since their last
+    transmission (the task ``review_dossier_task`` did not run: worker down), oldest first.
+
+    ``submitted_before`` leaves out the dossiers transmitted since (the worker's grace time).
+    The clocks job catches them up with :func:`review_apply` (idempotent).
+    """
+    from raccord.tracking.models import Event
+
+    last_submit = Subquery(
+        Event.objects.filter(dossier=OuterRef("pk"), kind="transition:submit")
+        .order_by("-pk")
+        .values("pk")[:1]
+    )
+    reviewed = Event.objects.filter(
+        dossier=OuterRef("pk"), kind__in=REVIEW_KINDS, pk__gt=OuterRef("last_submit")
+    )
+    found = Dossier.objects.filter(
+        kind=Kind.CACSI,
+        state=State.SUBMITTED,
+        submitted_at__isnull=False,
+        operator__instant_review_enabled=True,
+    )
+    if submitted_before is not None:
+        found = found.filter(submitted_at__lte=submitted_before)
+    return list(
+        found.annotate(last_submit=Coalesce(last_submit, Value(0)))
+        .filter(~Exists(reviewed))
+        .select_related("operator")
+        .order_by("submitted_at", "pk")
+    )
+
+
 @transaction.atomic
 def review_apply(*, dossier_id: int) -> ReviewResult | None:
     """Review a transmitted CACSI, record the outcome, accept it when the operator allows.
@@ -261,13 +306,7 @@ def review_apply(*, dossier_id: int) -> ReviewResult | None:
         .select_related("operator", "commune", "created_by")
         .get(pk=dossier_id)
     )
-    if dossier.state != State.SUBMITTED:
-        return None
-    last_submit = dossier.events.filter(kind="transition:submit").order_by("-pk").first()
-    reviewed = dossier.events.filter(kind__in=("review_passed", "review_failed"))
-    if last_submit is not None:
-        reviewed = reviewed.filter(pk__gt=last_submit.pk)
-    if reviewed.exists():
+    if dossier.state != State.SUBMITTED or not review_missing(dossier):
         return None
     result = review_run(dossier=dossier)
     accept = result.passed and dossier.operator.instant_review_enabled

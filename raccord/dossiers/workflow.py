@@ -1,21 +1,58 @@
-"""The one declared table of dossier transitions: (name, from, to, who may) — nothing else moves.
+"""The one declared table of dossier transitions: (name, from, to, who may, for which kind of
+dossier, with which guards) — nothing else moves.
 
-Guards that need data (e.g. "the producer has accepted the convention") live in the service that
-performs the move; this table is the single authority on which moves exist and who may make them.
+This table is the single authority on which moves exist, who may make them and on which kind of
+dossier (CACSI or 36-250 kVA). Guards that read other records and are the same whatever path
+makes the move (e.g. a 36-250 kVA dossier is commissioned only once the « Raccordement mis à
+disposition » milestone is recorded) are declared here too (``Transition.guards``) and checked
+by :func:`transition_guard`; guards about the request itself (e.g. "the producer has accepted
+the convention") stay in the service that performs the move.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from raccord.dossiers.models import State
+from raccord.dossiers.models import Kind, State
+
+if TYPE_CHECKING:
+    from raccord.dossiers.models import Dossier
 
 
 class Actor(StrEnum):
     REQUESTER = "requester"  # the producer, or a member of the installer organisation
     STAFF = "staff"  # an instructor of the dossier's desk, or an operator administrator
     SYSTEM = "system"  # periodic jobs and automatic review
+
+
+ALL_KINDS: frozenset[Kind] = frozenset(Kind)
+CACSI_ONLY: frozenset[Kind] = frozenset({Kind.CACSI})
+BT_ONLY: frozenset[Kind] = frozenset({Kind.BT_36_250})
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A condition on the dossier's records a move needs, with the French refusal."""
+
+    kinds: frozenset[Kind]
+    holds: Callable[[Dossier], bool]
+    message: str
+
+
+def _connection_made_available(dossier: Dossier) -> bool:
+    from raccord.offers.models import WorksMilestone
+
+    return WorksMilestone.objects.filter(
+        dossier_id=dossier.pk, kind=WorksMilestone.Kind.CONNECTION_AVAILABLE
+    ).exists()
+
+
+CONNECTION_AVAILABLE_FIRST = "Enregistrez d'abord la mise à disposition du raccordement."
+"""Refusal of « Enregistrer la mise en service » on a 36-250 kVA dossier before the
+« Raccordement mis à disposition » works milestone (same text on every path)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +62,8 @@ class Transition:
     target: State
     actors: frozenset[Actor]
     label: str  # French, shown in history and on buttons
+    kinds: frozenset[Kind] = ALL_KINDS  # the kinds of dossier the move exists for
+    guards: tuple[Guard, ...] = ()
 
 
 OPEN_STATES = frozenset(
@@ -82,6 +121,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.ACCEPTED,
         frozenset({Actor.STAFF}),
         "Accepter la convention",
+        kinds=CACSI_ONLY,
     ),
     Transition(
         "send_offer",
@@ -89,6 +129,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.OFFER_SENT,
         frozenset({Actor.STAFF}),
         "Envoyer l'offre de raccordement (CRD et Avenant)",
+        kinds=BT_ONLY,
     ),
     Transition(
         "offer_accepted",
@@ -96,6 +137,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.ACCEPTED,
         frozenset({Actor.STAFF}),
         "Valider l'acceptation de l'offre (pièces vérifiées)",
+        kinds=BT_ONLY,
     ),
     Transition(
         "offer_lapse",
@@ -103,6 +145,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.LAPSED,
         frozenset({Actor.SYSTEM}),
         "Offre caduque : non acceptée dans le délai de validité",
+        kinds=BT_ONLY,
     ),
     Transition(
         "modification_requested",
@@ -110,6 +153,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.LAPSED,
         frozenset({Actor.REQUESTER}),
         "Demande de modification avant acceptation (l'offre devient caduque)",
+        kinds=BT_ONLY,
     ),
     Transition(
         "auto_accept",
@@ -117,6 +161,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.ACCEPTED,
         frozenset({Actor.SYSTEM}),
         "Acceptation automatique (contrôles réussis)",
+        kinds=CACSI_ONLY,
     ),
     Transition(
         "refuse",
@@ -131,6 +176,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         State.COMMISSIONED,
         frozenset({Actor.STAFF}),
         "Enregistrer la mise en service",
+        guards=(
+            Guard(
+                kinds=BT_ONLY,
+                holds=_connection_made_available,
+                message=CONNECTION_AVAILABLE_FIRST,
+            ),
+        ),
     ),
     Transition(
         "withdraw",
@@ -158,13 +210,27 @@ class TransitionRefused(Exception):
         self.message = message
 
 
-def transition_check(name: str, *, state: State | str, actor: Actor) -> Transition:
-    """The transition ``name`` if ``actor`` may make it from ``state``; else TransitionRefused."""
+def transition_for(name: str, *, actor: Actor, kind: Kind | str | None = None) -> Transition:
+    """The transition ``name`` if it exists for ``actor`` (and a dossier of ``kind`` when
+    given), whatever the state; else TransitionRefused."""
     transition = BY_NAME.get(name)
     if transition is None:
         raise TransitionRefused(f"Action inconnue : {name}.")
     if actor not in transition.actors:
         raise TransitionRefused(f"« {transition.label} » ne vous est pas permis.")
+    if kind is not None and Kind(kind) not in transition.kinds:
+        raise TransitionRefused(
+            f"« {transition.label} » ne concerne pas les demandes de type « {Kind(kind).label} »."
+        )
+    return transition
+
+
+def transition_check(
+    name: str, *, state: State | str, actor: Actor, kind: Kind | str | None = None
+) -> Transition:
+    """The transition ``name`` if ``actor`` may make it from ``state`` (on a dossier of
+    ``kind`` when given); else TransitionRefused."""
+    transition = transition_for(name, actor=actor, kind=kind)
     if State(state) not in transition.sources:
         raise TransitionRefused(
             f"« {transition.label} » est impossible : le dossier est à l'état "
@@ -173,5 +239,24 @@ def transition_check(name: str, *, state: State | str, actor: Actor) -> Transiti
     return transition
 
 
-def transitions_available(*, state: State | str, actor: Actor) -> list[Transition]:
-    return [t for t in TRANSITIONS if actor in t.actors and State(state) in t.sources]
+def transition_guard(name: str, *, dossier: Dossier, actor: Actor) -> Transition:
+    """:func:`transition_check` for this dossier's state and kind, then the move's declared
+    guards; TransitionRefused with the guard's French message when one does not hold."""
+    transition = transition_check(name, state=dossier.state, actor=actor, kind=dossier.kind)
+    for guard in transition.guards:
+        if Kind(dossier.kind) in guard.kinds and not guard.holds(dossier):
+            raise TransitionRefused(guard.message)
+    return transition
+
+
+def transitions_available(
+    *, state: State | str, actor: Actor, kind: Kind | str | None = None
+) -> list[Transition]:
+    """The moves ``actor`` may make from ``state`` (on a dossier of ``kind`` when given)."""
+    return [
+        t
+        for t in TRANSITIONS
+        if actor in t.actors
+        and State(state) in t.sources
+        and (kind is None or Kind(kind) in t.kinds)
+    ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django import forms
 from django.contrib import messages
@@ -23,17 +23,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from raccord.accounts.models import User
-from raccord.core.parameters import parameters_current
 from raccord.core.responses import upload_response
 from raccord.documents.models import DocumentVersion
 from raccord.documents.services import DocumentIntegrityError
 from raccord.documents.views import document_response
+from raccord.dossiers.clocks import cacsi_rule
 from raccord.dossiers.models import Attachment, Dossier, Kind, State
 from raccord.dossiers.selectors import dossier_for_user
 from raccord.dossiers.services import MAX_ATTACHMENT_BYTES
 from raccord.portal.context import dossier_context
-from raccord.rules.clocks import ClockRule, Deadline, cacsi_may_commission, deadline_compute
-from raccord.rules.errors import RulesError
+from raccord.rules.clocks import Deadline
 from raccord.tracking.messaging import (
     BODY_MAX_LENGTH,
     MAX_FILES,
@@ -79,6 +78,7 @@ class CommissioningRule:
     deadline: Deadline
     allowed_from: date
     allowed_now: bool
+    suspended: bool = False  # a request for items is open: the delay is on hold
 
 
 def _state_sentence(dossier: Dossier, operator: str) -> str:
@@ -147,32 +147,17 @@ def milestones_for(dossier: Dossier, operator: str) -> list[Milestone]:
 
 
 def commissioning_rule(dossier: Dossier) -> CommissioningRule | None:
-    """CACSI « Rappel »: commissioning allowed 15 days after transmission without an answer."""
-    if (
-        dossier.kind != Kind.CACSI
-        or dossier.submitted_at is None
-        or dossier.state not in CLOCK_RUNNING
-    ):
-        return None
-    if dossier.section("chantier").get("electronic_meter") != "oui":
-        return None
-    params = parameters_current()
-    start = timezone.localdate(dossier.submitted_at)
-    today = timezone.localdate()
-    try:
-        deadline = deadline_compute(params, rule=ClockRule.CACSI_COMMISSIONING, start=start)
-        allowed_now = cacsi_may_commission(
-            params,
-            transmitted_on=start,
-            today=max(today, start),
-            electronic_meter=True,
-            dso_answered=False,
-        )
-    except RulesError:
-        logger.exception("CACSI commissioning clock failed for dossier %s", dossier.number)
+    """CACSI « Rappel »: the 15-day rule as ``raccord.dossiers.clocks.cacsi_rule`` reads it
+    (the one reading, shared with the clocks job and the operator's due date); None when it
+    does not concern the dossier (not a CACSI, answered, no electronic meter)."""
+    rule = cacsi_rule(dossier)
+    if rule is None or not rule.applies:
         return None
     return CommissioningRule(
-        deadline=deadline, allowed_from=deadline.due + timedelta(days=1), allowed_now=allowed_now
+        deadline=rule.deadline,
+        allowed_from=rule.allowed_from,
+        allowed_now=rule.allowed_now,
+        suspended=rule.suspended,
     )
 
 

@@ -249,6 +249,79 @@ def deadline_compute(
     )
 
 
+@fast_init
+@dataclass(frozen=True, slots=True)
+class CacsiCommissioning:
+    """The CACSI 15-day rule for one dossier on one day (see :func:`cacsi_commissioning`)."""
+
+    deadline: Deadline
+    """End of the delay (``due``), extended by the days spent waiting for the requester."""
+    allowed_from: date
+    """First day the producer may commission: the day after ``deadline.due``."""
+    applies: bool
+    """The rule concerns the dossier: electronic meter and no answer from the operator."""
+    suspended: bool
+    """A request for items is open: the producer may not rely on the rule meanwhile."""
+    allowed_now: bool
+    """``applies``, not ``suspended``, and the delay has expired on ``today``."""
+
+
+def cacsi_commissioning(
+    params: ParameterSet,
+    *,
+    transmitted_on: date,
+    today: date,
+    electronic_meter: bool,
+    dso_answered: bool,
+    waiting_requester: bool = False,
+    pauses: Sequence[Pause] = (),
+) -> CacsiCommissioning:
+    """The one reading of the CACSI 15-day rule used everywhere (Suivi tab, API, clocks job,
+    operator's due date).
+
+    The seed (``cacsi-enedis-connect-guide.txt``, « Comment suivre l'avancement de votre
+    CACSI ? », « Rappel ») says: « Sans réponse d'Enedis et si votre compteur est déjà de type
+    électronique (affichage numérique), vous pouvez réaliser votre MES après expiration d'un
+    délai 15 de jours à compter de la transmission de votre demande ». Read as follows:
+
+    * **start**: the transmission of the request (« à compter de la transmission »), its local
+      date; the day of transmission does not count;
+    * **delay**: ``clock.cacsi_commissioning`` (15 calendar days); commissioning is possible
+      from the day after the due date (« après expiration du délai »);
+    * **« réponse d'Enedis »** is the operator's answer *on the request*: the acceptance of the
+      convention (the rule sits right after « Une fois validée par Enedis … vous pouvez …
+      réaliser votre mise en service »), a refusal, or a closure. « Prise en charge » and
+      « Complète » are progress milestones (the seed lists them apart from « Acceptation
+      Enedis »), not answers: otherwise taking a dossier in charge on day 1 would void the
+      rule. ``dso_answered`` is True once such an answer was given;
+    * **a request for items** suspends the rule for as long as it is open
+      (``waiting_requester``): the producer may not rely on it while asked to complete the
+      request; once the requester answers, the days spent waiting are not counted (``pauses``
+      extend the delay) — the delay stays 15 days of the operator's time « à compter de la
+      transmission »;
+    * **meter**: without an electronic meter the rule never applies (the operator's due date
+      is still ``deadline``).
+
+    The same ``deadline`` is the operator's due date for a CACSI that has no answer yet.
+    """
+    if today < transmitted_on:
+        raise RulesError("today", "La date du jour précède la transmission de la demande.")
+    deadline = deadline_compute(
+        params,
+        rule=ClockRule.CACSI_COMMISSIONING,
+        start=transmitted_on,
+        pauses=[p for p in pauses if p.end > transmitted_on],
+    )
+    applies = electronic_meter and not dso_answered
+    return CacsiCommissioning(
+        deadline=deadline,
+        allowed_from=deadline.due + timedelta(days=1),
+        applies=applies,
+        suspended=applies and waiting_requester,
+        allowed_now=applies and not waiting_requester and deadline.is_past(today),
+    )
+
+
 def cacsi_may_commission(
     params: ParameterSet,
     *,
@@ -256,19 +329,21 @@ def cacsi_may_commission(
     today: date,
     electronic_meter: bool,
     dso_answered: bool,
+    waiting_requester: bool = False,
     pauses: Sequence[Pause] = (),
 ) -> bool:
-    """CACSI guide « Rappel »: without an answer from the DSO and with an electronic meter, the
-    producer may commission after the 15-day delay from transmission has expired.
+    """True when the 15-day rule lets the producer commission on ``today``
+    (:func:`cacsi_commissioning`, the one reading of the rule).
     """
-    if today < transmitted_on:
-        raise RulesError("today", "La date du jour précède la transmission de la demande.")
-    if dso_answered or not electronic_meter:
-        return False
-    deadline = deadline_compute(
-        params, rule=ClockRule.CACSI_COMMISSIONING, start=transmitted_on, pauses=pauses
-    )
-    return deadline.is_past(today)
+    return cacsi_commissioning(
+        params,
+        transmitted_on=transmitted_on,
+        today=today,
+        electronic_meter=electronic_meter,
+        dso_answered=dso_answered,
+        waiting_requester=waiting_requester,
+        pauses=pauses,
+    ).allowed_now
 
 
 def offer_lapsed(

@@ -5,10 +5,15 @@ Each run, for the local (Europe/Paris) date ``today``:
 * **reminders**: one e-mail to the requester's side ``RACCORD_REMINDER_DAYS_BEFORE`` days
   (setting, default 3) or fewer before the due date of each open action (« Avant le »), once
   per action (kind ``action_reminder``; the « rappels » preference applies);
-* **CACSI 15-day rule**: when ``cacsi_may_commission`` allows commissioning (transmitted on the
-  local date of ``submitted_at``, electronic meter declared in the « Chantier » section, no
-  answer from the operator = the dossier is still « Transmise »), the requester is told once
-  (kind ``may_commission``);
+* **catch-up of the instant review**: a transmitted CACSI of an operator with instant review
+  on that has no review since its last transmission (the task worker was down) and was
+  transmitted more than ``RACCORD_REVIEW_CATCH_UP_MINUTES`` (setting, default 10) ago is
+  reviewed with ``review_apply`` (idempotent: it reviews a dossier once);
+* **CACSI 15-day rule**: when the rule allows commissioning
+  (``raccord.dossiers.clocks.cacsi_rule``, i.e. ``raccord.rules.clocks.cacsi_commissioning``,
+  the one reading shared with the Suivi tab and the operator's due date: no answer =
+  « Transmise », « Prise en charge » or « Complète », days waiting for the requester not
+  counted, electronic meter), the requester is told once (kind ``may_commission``);
 * **daily digest**: to each desk's e-mail address, the list of its overdue dossiers, once per
   desk per day, only when there is one (kind ``digest``);
 * **retries**: pending notifications whose next try is due are sent again.
@@ -16,11 +21,13 @@ Each run, for the local (Europe/Paris) date ``today``:
 Everything is idempotent: notifications have unique keys, so a second run the same day finds
 nothing more to do. Each new reminder, notice and digest is recorded in the audit chain
 (``clock:reminder``, ``clock:may_commission``, ``clock:digest``; ``clock:retry`` when retries
-sent mails). Dry-run (the default of the command) only reports what would be done.
+sent mails; a caught-up review records its own ``review_passed`` / ``review_failed``).
+Dry-run (the default of the command) only reports what would be done.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -28,12 +35,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from raccord.core.parameters import parameters_current
+from raccord.dossiers.clocks import CACSI_UNANSWERED, cacsi_rule
 from raccord.dossiers.models import Dossier, Kind, State
 from raccord.dossiers.notifications import recipients
+from raccord.dossiers.review import review_apply, reviews_missing
 from raccord.operators.models import Desk
-from raccord.rules.clocks import ClockRule, cacsi_may_commission, deadline_compute
-from raccord.rules.errors import RulesError
 from raccord.tracking.models import Action, Notification
 from raccord.tracking.notify import (
     dossier_notification_key,
@@ -43,6 +49,8 @@ from raccord.tracking.notify import (
 )
 from raccord.tracking.services import event_record
 
+logger = logging.getLogger(__name__)
+
 IN_PROGRESS = (
     State.SUBMITTED,
     State.IN_CHARGE,
@@ -50,6 +58,10 @@ IN_PROGRESS = (
     State.COMPLETE,
     State.ACCEPTED,
 )
+
+
+def review_grace() -> timedelta:
+    return timedelta(minutes=int(getattr(settings, "RACCORD_REVIEW_CATCH_UP_MINUTES", 10)))
 
 
 def reminder_days() -> int:
@@ -67,6 +79,7 @@ class ClockReport:
     wet: bool
     today: date
     reminders: int = 0
+    reviews: int = 0
     may_commission: int = 0
     digests: int = 0
     retried: int = 0
@@ -75,6 +88,7 @@ class ClockReport:
     def counts(self) -> dict[str, int]:
         return {
             "reminders": self.reminders,
+            "reviews": self.reviews,
             "may_commission": self.may_commission,
             "digests": self.digests,
             "retried": self.retried,
@@ -135,39 +149,20 @@ def _reminder_send(action: Action, key: str) -> bool:
 
 def commissioning_allowed_on(dossier: Dossier) -> date | None:
     """First day the requester may commission under the 15-day rule (None if unknown)."""
-    if dossier.submitted_at is None:
-        return None
-    start = timezone.localdate(dossier.submitted_at)
-    try:
-        deadline = deadline_compute(
-            parameters_current(), rule=ClockRule.CACSI_COMMISSIONING, start=start
-        )
-    except RulesError:
-        return None
-    return deadline.due + timedelta(days=1)
+    rule = cacsi_rule(dossier)
+    return rule.allowed_from if rule is not None else None
 
 
 def may_commission_due(*, today: date) -> list[tuple[Dossier, str]]:
     """CACSI dossiers where the 15-day rule now allows commissioning, not yet told."""
-    params = parameters_current()
     found = []
     for dossier in Dossier.objects.filter(
-        kind=Kind.CACSI, state=State.SUBMITTED, submitted_at__isnull=False
+        kind=Kind.CACSI, state__in=CACSI_UNANSWERED, submitted_at__isnull=False
     ).select_related("created_by"):
-        transmitted_on = timezone.localdate(dossier.submitted_at)
-        if transmitted_on > today:
+        if timezone.localdate(dossier.submitted_at) > today:
             continue
-        try:
-            allowed = cacsi_may_commission(
-                params,
-                transmitted_on=transmitted_on,
-                today=today,
-                electronic_meter=dossier.section("chantier").get("electronic_meter") == "oui",
-                dso_answered=dossier.state != State.SUBMITTED,
-            )
-        except RulesError:
-            continue
-        if allowed:
+        rule = cacsi_rule(dossier, today=today)
+        if rule is not None and rule.allowed_now:
             found.append(
                 (
                     dossier,
@@ -203,6 +198,23 @@ def _may_commission_send(dossier: Dossier, key: str) -> bool:
     return created
 
 
+# --- Catch-up of the instant review --------------------------------------------------------
+
+
+def reviews_due(*, now: datetime) -> list[Dossier]:
+    """Transmitted CACSI whose instant review never ran (see ``reviews_missing``)."""
+    return reviews_missing(submitted_before=now - review_grace())
+
+
+def _review_catch_up(dossier: Dossier) -> bool:
+    """Run the missed review; True if this call reviewed the dossier."""
+    try:
+        return review_apply(dossier_id=dossier.pk) is not None
+    except Exception:  # one dossier must not stop the job; staff review it by hand
+        logger.exception("Catch-up review of dossier %s failed", dossier.pk)
+        return False
+
+
 # --- Daily digest per desk -------------------------------------------------------------------
 
 
@@ -226,9 +238,9 @@ def overdue_entries(*, desk: Desk, today: date) -> list[dict[str, str]]:
     if _has_field("due_on"):
         for dossier in dossiers.filter(due_on__lt=today, paused_since__isnull=True):
             add(dossier, f"Échéance du gestionnaire dépassée ({_fmt(dossier.due_on)})")
-    for dossier in dossiers.filter(kind=Kind.CACSI, state=State.SUBMITTED):
-        allowed_on = commissioning_allowed_on(dossier)
-        if allowed_on is not None and allowed_on <= today and dossier.submitted_at:
+    for dossier in dossiers.filter(kind=Kind.CACSI, state__in=CACSI_UNANSWERED):
+        rule = cacsi_rule(dossier, today=today)
+        if rule is not None and rule.deadline.is_past(today) and dossier.submitted_at:
             add(
                 dossier,
                 "Sans réponse depuis la transmission du "
@@ -304,6 +316,14 @@ def clocks_run(*, wet: bool, now: datetime | None = None) -> ClockReport:
             report.lines.append(
                 f"Rappel : dossier {action.dossier.number_display}, action « {action.label} » "
                 f"avant le {_fmt(action.due_date)}"
+            )
+    for dossier in reviews_due(now=now):
+        if not wet or _review_catch_up(dossier):
+            report.reviews += 1
+            verb = "faite" if wet else "à faire"
+            report.lines.append(
+                f"Instruction instantanée {verb} (tâche non exécutée) : dossier "
+                f"{dossier.number_display}"
             )
     for dossier, key in may_commission_due(today=today):
         if not wet or _may_commission_send(dossier, key):

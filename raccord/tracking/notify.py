@@ -17,6 +17,12 @@ call it inside ``transaction.on_commit`` (or from code that already runs after t
   ``send_pending_notifications``, and ``run_clocks``) sends the due ones again.
 * **Preferences.** Recipients are computed when the row is written
   (raccord/dossiers/notifications.py): legally required mails ignore the preferences.
+* **The desk.** A request transmitted to a desk (``desk_submitted``) and a message from the
+  requester's side (``desk_message``) are mailed at once to the desk's instructors who did
+  not turn them off (« étapes », « messages »): the audit chain's ``event_recorded`` signal
+  calls :func:`desk_notify_on_event`, which writes :func:`desk_notify_event` after the commit
+  of the audit event (``DESK_EVENTS``), whatever path wrote it (portal, API, answer to a
+  request for items). Same outbox, unique key per event, same retries.
 
 Templates: ``dossiers/email/<kind>_subject.txt`` and ``_message.txt``, else
 ``tracking/email/<kind>_…``. Context: ``dossier`` (if any), ``desk`` (if any), ``data`` (the
@@ -145,6 +151,68 @@ def notify_dossier(
         recipients=recipients(dossier, kind),
         context=context,
     )
+
+
+DESK_EVENTS: dict[str, str] = {
+    "transition:submit": "desk_submitted",
+    "message_sent": "desk_message",
+}
+"""Audit event kind → the desk notification it triggers (``desk_notify_event``)."""
+
+
+def desk_event_kind(event: Event) -> str | None:
+    """The desk notification kind ``event`` triggers, if any (messages: only the requester's)."""
+    kind = DESK_EVENTS.get(event.kind)
+    if kind is None or event.dossier_id is None:
+        return None
+    if kind == "desk_message" and event.payload.get("direction") != "to_operator":
+        return None
+    return kind
+
+
+def desk_notify_event(*, event_id: int) -> Notification | None:
+    """Write the desk notification an audit event triggers (once: keyed by the event)."""
+    from raccord.dossiers.models import Dossier
+    from raccord.dossiers.notifications import recipients
+
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None or event.dossier_id is None:
+        return None
+    kind = desk_event_kind(event)
+    if kind is None:
+        return None
+    dossier = Dossier.objects.select_related("created_by").get(pk=event.dossier_id)
+    context: dict[str, Any] = {}
+    if kind == "desk_message":
+        from raccord.tracking.models import Message
+
+        message = Message.objects.filter(pk=event.payload.get("message")).first()
+        if message is not None:
+            context = {"subject": message.subject, "author": message.author.display_name}
+    notification, _created = notification_create(
+        key=dossier_notification_key(dossier_id=dossier.pk, kind=kind, key=f"e{event.pk}"),
+        kind=kind,
+        dossier=dossier,
+        desk=dossier.desk,
+        recipients=recipients(dossier, kind),
+        context=context,
+    )
+    return notification
+
+
+def desk_notify_on_event(sender: object, *, event: Event, **kwargs: Any) -> None:
+    """Receiver of ``event_recorded``: schedule the desk notification of ``event``, if any."""
+    if desk_event_kind(event) is None:
+        return
+    pk = event.pk
+
+    def write() -> None:
+        try:
+            desk_notify_event(event_id=pk)
+        except Exception:  # the event is committed; a lost desk mail must not break the caller
+            logger.exception("Could not write the desk notification of event %s", pk)
+
+    transaction.on_commit(write)
 
 
 def _render(notification: Notification) -> tuple[str, str]:

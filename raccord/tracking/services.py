@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from raccord.tracking.models import ChainHead, Event
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
 
     from raccord.accounts.models import User
     from raccord.dossiers.models import Dossier
+
+
+event_recorded = Signal()
+"""Sent (keyword ``event``) by :func:`event_record` once the event is saved, inside the
+caller's transaction; receivers that act outside the database use ``transaction.on_commit``.
+Connected in ``TrackingConfig.ready``: raccord/tracking/notify.py (desk notifications)."""
 
 
 def _digest(prev_hash: str, body: dict[str, Any]) -> str:
@@ -47,7 +54,11 @@ def event_record(
     to_state: str = "",
     payload: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the chain (the head row is locked so the chain stays linear)."""
+    """Append one event to the chain (the head row is locked so the chain stays linear).
+
+    Sends ``event_recorded`` (the outbox listens: a request transmitted to a desk and a
+    requester's message are mailed to the desk after the commit, ``notify.DESK_EVENTS``).
+    """
     head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
     event = Event(
         dossier=dossier,
@@ -63,6 +74,7 @@ def event_record(
     event.hash = _digest(head.last_hash, event_body(event))
     event.save()
     ChainHead.objects.filter(id=1).update(last_hash=event.hash, count=head.count + 1)
+    event_recorded.send(sender=Event, event=event)
     return event
 
 

@@ -420,3 +420,60 @@ def test_contact_shows_the_desk_and_the_areprod_sentence(client, me):
 def test_contact_without_a_desk(client, me):
     dossier = DossierFactory(created_by=me)
     assert "pas encore désigné" in client.get(url("contact", dossier)).text
+
+
+# --- The 15-day rule: one reading (raccord.rules.clocks.cacsi_commissioning) ----------------------
+
+
+def _in_state(me, *, days_ago: int, state: State, **fields):  # type: ignore[no-untyped-def]
+    dossier = submitted(me, at=_days_ago(days_ago))
+    type(dossier).objects.filter(pk=dossier.pk).update(state=state, **fields)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _days_ago(days: int) -> datetime:
+    start = timezone.localdate() - timedelta(days=days)
+    return datetime(start.year, start.month, start.day, 12, tzinfo=PARIS)
+
+
+def test_the_15_day_rule_still_runs_after_prise_en_charge_and_complete(client, me):
+    for state in (State.IN_CHARGE, State.COMPLETE):
+        dossier = _in_state(me, days_ago=2, state=state)
+        text = client.get(url("tracking", dossier)).text
+        allowed = timezone.localdate() - timedelta(days=2) + timedelta(days=16)
+        assert f"Mise en service possible à partir du {allowed:%d/%m/%Y}" in text
+
+
+def test_the_15_day_rule_is_suspended_while_items_are_requested(client, me):
+    dossier = _in_state(
+        me, days_ago=20, state=State.WAITING_REQUESTER, paused_since=timezone.localdate()
+    )
+    response = client.get(url("tracking", dossier))
+    rule = response.context["commissioning"]
+    assert rule is not None and rule.suspended and not rule.allowed_now
+    assert "Délai suspendu" in response.text
+    assert "Mise en service possible" not in response.text
+    assert "Le délai est expiré" not in response.text
+
+
+def test_the_15_day_rule_is_not_announced_once_answered(client, me):
+    for state in (State.ACCEPTED, State.REFUSED, State.COMMISSIONED):
+        dossier = _in_state(me, days_ago=2, state=state)
+        response = client.get(url("tracking", dossier))
+        assert response.context["commissioning"] is None
+        assert "Mise en service possible" not in response.text
+
+
+def test_the_15_day_rule_counts_out_the_days_spent_waiting_for_the_requester(client, me):
+    today = timezone.localdate()
+    start = today - timedelta(days=10)
+    pause = [(start + timedelta(days=2)).isoformat(), (start + timedelta(days=5)).isoformat()]
+    dossier = _in_state(me, days_ago=10, state=State.IN_CHARGE, pauses=[pause])
+    response = client.get(url("tracking", dossier))
+    allowed = start + timedelta(days=16 + 4)
+    assert f"Mise en service possible à partir du {allowed:%d/%m/%Y}" in response.text
+    assert "prolongés de 4 jours de suspension" in response.text
+    from raccord.dossiers.decisions import operator_deadline
+
+    assert response.context["commissioning"].deadline.due == operator_deadline(dossier)

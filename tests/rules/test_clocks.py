@@ -185,3 +185,43 @@ def test_property_pause_never_shortens_and_extends_by_at_most_its_length(
     assert 0 <= paused <= pause_len
     if unit is not DelayUnit.WORKING_DAYS:
         assert (due - base).days == paused
+
+
+def test_cacsi_commissioning_is_the_one_reading_of_the_rule() -> None:
+    from raccord.rules.clocks import cacsi_commissioning
+
+    base = {"transmitted_on": date(2026, 11, 30), "electronic_meter": True}
+    # No answer (transmitted, taken in charge, complete): 15 days, allowed the day after.
+    rule = cacsi_commissioning(P, today=date(2026, 12, 15), dso_answered=False, **base)  # type: ignore[arg-type]
+    assert rule.applies and not rule.allowed_now
+    assert rule.deadline.due == date(2026, 12, 15) and rule.allowed_from == date(2026, 12, 16)
+    # Days waiting for the requester are not counted.
+    pauses = [Pause(start=date(2026, 12, 2), end=date(2026, 12, 4))]
+    rule = cacsi_commissioning(
+        P,
+        today=date(2026, 12, 18),
+        dso_answered=False,
+        pauses=pauses,
+        **base,  # type: ignore[arg-type]
+    )
+    assert rule.deadline.due == date(2026, 12, 18) and not rule.allowed_now
+    assert rule.allowed_from == date(2026, 12, 19)
+    # An open request for items: the rule does not apply; an answer ends it; same due date.
+    waiting = cacsi_commissioning(
+        P,
+        today=date(2027, 1, 5),
+        dso_answered=False,
+        waiting_requester=True,
+        **base,  # type: ignore[arg-type]
+    )
+    answered = cacsi_commissioning(P, today=date(2027, 1, 5), dso_answered=True, **base)  # type: ignore[arg-type]
+    assert waiting.applies and waiting.suspended and not waiting.allowed_now
+    assert not answered.applies and not answered.allowed_now
+    assert answered.deadline.due == date(2026, 12, 15)
+    assert cacsi_may_commission(
+        P,
+        today=date(2026, 12, 19),
+        dso_answered=False,
+        pauses=pauses,
+        **base,  # type: ignore[arg-type]
+    )

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from raccord.dossiers.models import Dossier
 from raccord.tracking.clocks import clocks_run
 from raccord.tracking.models import Action, Event, Notification
 from raccord.tracking.tasks import run_clocks_task
@@ -88,16 +89,37 @@ def test_the_15_day_rule_tells_the_requester_once(commit):
     allowed = dossier_in("submitted", days_ago=16)
     dossier_in("submitted", days_ago=16, meter="non")
     dossier_in("submitted", days_ago=10)
-    dossier_in("in_charge", days_ago=30)
+    # « Prise en charge » is not an answer (rules.clocks.cacsi_commissioning): still allowed.
+    in_charge = dossier_in("in_charge", days_ago=30)
+    dossier_in("accepted", days_ago=30)  # answered
+    dossier_in("waiting_requester", days_ago=30)  # request for items open
     commit(clocks_run, wet=True)
-    notices = Notification.objects.filter(kind="may_commission")
-    assert [n.dossier_id for n in notices] == [allowed.pk]
+    notices = Notification.objects.filter(kind="may_commission").order_by("dossier_id")
+    assert [n.dossier_id for n in notices] == [allowed.pk, in_charge.pk]
     requester_mails = [m for m in mail.outbox if "mettre votre installation" in m.subject]
-    assert len(requester_mails) == 1 and "15 jours" in requester_mails[0].body
-    assert Event.objects.filter(kind="clock:may_commission").count() == 1
+    assert len(requester_mails) == 2 and "15 jours" in requester_mails[0].body
+    assert Event.objects.filter(kind="clock:may_commission").count() == 2
     commit(clocks_run, wet=True)
-    assert Notification.objects.filter(kind="may_commission").count() == 1
-    assert Event.objects.filter(kind="clock:may_commission").count() == 1
+    assert Notification.objects.filter(kind="may_commission").count() == 2
+    assert Event.objects.filter(kind="clock:may_commission").count() == 2
+
+
+def test_the_15_day_rule_in_the_clocks_job_does_not_count_waiting_periods(commit):
+    """Same reading as the Suivi tab and the operator's due date: paused days extend it."""
+    dossier = dossier_in("in_charge", days_ago=16)
+    today = timezone.localdate()
+    dossier.pauses = [
+        [(today - timedelta(days=10)).isoformat(), (today - timedelta(days=8)).isoformat()]
+    ]
+    dossier.save(update_fields=["pauses"])
+    commit(clocks_run, wet=True)
+    assert not Notification.objects.filter(kind="may_commission").exists()
+    assert Dossier.objects.get(pk=dossier.pk).number  # still there, not told
+    from raccord.dossiers.decisions import cacsi_rule, operator_deadline
+
+    rule = cacsi_rule(dossier)
+    assert rule is not None and rule.deadline.due == operator_deadline(dossier)
+    assert rule.allowed_from == today + timedelta(days=3)
 
 
 def test_each_desk_gets_one_digest_of_its_overdue_dossiers_per_day(commit):

@@ -11,7 +11,8 @@ from raccord.tracking.clocks import clocks_run
 
 class Command(BaseCommand):
     help = (
-        "Applique les échéances : rappels avant échéance, règle des 15 jours (CACSI), synthèse "
+        "Applique les échéances : rappels avant échéance, instruction instantanée des CACSI "
+        "transmises que la file de tâches n'a pas traitées, règle des 15 jours (CACSI), synthèse "
         "quotidienne des guichets, renvoi des notifications en attente. Sans --wet-run, "
         "affiche seulement ce qui serait fait."
     )
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             self.stdout.write("Rien à faire.")
         counts = report.counts()
         self.stdout.write(
-            "Rappels : {reminders}, règle des 15 jours : {may_commission}, synthèses : {digests}, "
+            "Rappels : {reminders}, instructions rattrapées : {reviews}, "
+            "règle des 15 jours : {may_commission}, synthèses : {digests}, "
             "renvois : {retried}".format(**counts)
         )
