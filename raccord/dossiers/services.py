@@ -24,7 +24,7 @@ from raccord.dossiers.models import (
     State,
 )
 from raccord.dossiers.sections import section_by_slug, sections_for
-from raccord.dossiers.workflow import Actor, TransitionRefused, transition_check
+from raccord.dossiers.workflow import Actor, TransitionRefused, transition_guard
 from raccord.operators.selectors import desk_for_commune, operator_for_commune
 from raccord.places.models import Commune
 from raccord.tracking.services import event_record
@@ -395,10 +395,12 @@ def transition_apply(
 ) -> Dossier:
     """Move a locked dossier through the declared workflow and record the event.
 
-    The caller holds the row lock (inside its transaction) and has checked the data guards.
+    The caller holds the row lock (inside its transaction). The declared table decides: the
+    move must exist from this state, for this actor and this kind of dossier, and its declared
+    guards must hold (``transition_guard``); other data checks are the caller's.
     """
     try:
-        transition = transition_check(name, state=dossier.state, actor=actor)
+        transition = transition_guard(name, dossier=dossier, actor=actor)
     except TransitionRefused as refused:
         raise DossierError(refused.message) from refused
     previous = dossier.state

@@ -217,12 +217,8 @@ def milestone(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def commission(request: HttpRequest, number: str) -> HttpResponse:
     dossier = _dossier(request, number)
-    if not WorksMilestone.objects.filter(
-        dossier=dossier, kind=WorksMilestone.Kind.CONNECTION_AVAILABLE
-    ).exists():
-        messages.error(request, "Enregistrez d'abord la mise à disposition du raccordement.")
-        return redirect(reverse("offers_staff:prepare", args=[number]) + "#travaux")
     try:
+        # The workflow's guard refuses it before « Raccordement mis à disposition ».
         decisions.dossier_commission(
             dossier=dossier, user=_user(request), version=int(request.POST.get("version") or 0)
         )

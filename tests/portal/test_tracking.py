@@ -248,7 +248,7 @@ def test_actions_tab_lists_actions_and_says_what_to_do(client, me):
     response = client.get(url("actions", dossier))
     text = response.text
     assert "Mes actions" in text
-    for header in ("Action", "Avant le", "Réalisé le", "Etat"):
+    for header in ("Action", "Avant le", "Réalisé le", "État"):
         assert f'<th scope="col">{header}</th>' in text
     assert "Vous avez 2 action(s) enregistrée(s)" in text
     assert "À faire avant le" in text and "Écrire un message" in text
