@@ -14,7 +14,8 @@ Money, voltage, export limit, clocks (assumptions in ``docs/rules/models.md``):
 - ``export_limit``: ``export_limit_check(params, *, on, samples_kva, start, pracc_inj_kva)
   -> ExportLimitReport`` (§ 3.1), ``series_read_csv``.
 - ``clocks``: ``deadline_compute(params, *, rule, start, pauses, subdivision) -> Deadline``,
-  ``add_delay``, ``is_working_day``, ``cacsi_may_commission``, ``offer_lapsed``.
+  ``add_delay``, ``is_working_day``, ``cacsi_may_commission``, ``cacsi_commissioning`` (the
+  one reading of the CACSI 15-day rule), ``offer_lapsed``.
 
 Path, technical consequences and document plan (decisions in ``docs/rules/document-plan.md``):
 
