@@ -19,3 +19,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(os.environ["RACCORD_VAR_DIR"], "test.sqlite3")
     }
+
+# Parameters edited in another process are looked for every 2 s in production; in tests that
+# check would add a query to whichever request crosses the 2 s mark (query-count tests). The
+# tests of that check set the interval themselves (tests/core/test_operations.py).
+RACCORD_PARAMETERS_RECHECK_SECONDS = 3600

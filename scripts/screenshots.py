@@ -605,7 +605,7 @@ def staff_sends_offer(page: Page, s: Shooter, number: str) -> None:
     page.get_by_text("Dossier pris en charge.").wait_for()
     page.get_by_role("button", name="Déclarer complète").click()
     page.get_by_text("Dossier déclaré complet.").wait_for()
-    page.get_by_role("link", name="Offre de raccordement").click()
+    page.get_by_role("link", name="Offre de raccordement", exact=True).click()
     page.get_by_role("heading", name="Préparation de l'offre").wait_for()
     for name, value in OFFER_VALUES.items():
         type_value(page, name, value)
@@ -636,7 +636,11 @@ def staff_sends_offer(page: Page, s: Shooter, number: str) -> None:
 def installer_accepts(page: Page, s: Shooter, number: str, tmp: Path) -> None:
     page.goto(f"/demandes/{number}/offre/")
     s.shot(page, "offre-demandeur", max_height=1500)
-    page.get_by_role("button", name="Accepter : Avenant L342-6").click()
+    page.get_by_role("link", name="Accepter : Avenant L342-6").click()
+    page.get_by_role("heading", name="Ce qui va se passer").wait_for()
+    s.shot(page, "offre-confirmation", max_height=1100)
+    page.get_by_label(re.compile("j'accepte l'offre : Avenant L342-6")).check()
+    page.get_by_role("button", name="Confirmer l'acceptation").click()
     page.get_by_text(re.compile("Vous avez accepté")).wait_for()
     for item, name in (
         ("Exemplaire original", "avenant-signe.pdf"),
