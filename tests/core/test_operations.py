@@ -204,7 +204,8 @@ def test_an_edit_saved_by_another_process_is_seen_within_seconds(clock, settings
     assert _limit() == Decimal("41")
 
 
-def test_a_row_deleted_or_added_by_another_process_is_seen(clock):
+def test_a_row_deleted_or_added_by_another_process_is_seen(clock, settings):
+    settings.RACCORD_PARAMETERS_RECHECK_SECONDS = 2
     row = _row("40")
     row.save()
     assert _limit() == Decimal("40")
