@@ -11,42 +11,13 @@ measured in the same process.
 
 from __future__ import annotations
 
-import os
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("RACCORD_ENV", "dev")
-os.environ.setdefault("RACCORD_VAR_DIR", tempfile.mkdtemp(prefix="raccord-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raccord.settings")
-BENCH_DB = "raccord_bench_inbox"
+from _django_bench import django_bench_setup
 
-
-def _postgres_bench_database() -> None:
-    """Point DATABASE_URL at a freshly created dedicated database on the same server."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-_postgres_bench_database()
-
-import django
-
-django.setup()
+django_bench_setup("raccord_bench_inbox")
 
 from django.conf import settings
 from django.core import signals

@@ -300,33 +300,47 @@ def test_the_last_classification_is_reused_for_the_same_request_and_snapshot_onl
     assert classification.classify_with(r, tighter).path is not first.path
 
 
+def _random_plan_inputs(rng: random.Random) -> tuple[ConnectionRequest, StudyFacts]:
+    """A BT 36-250 kVA request and study facts drawn over the enum/bool inputs of the plan."""
+    option = rng.choice((InjectionOption.TOTAL, InjectionOption.SURPLUS))
+    withdrawal = rng.choice(
+        (Withdrawal.NEW, Withdrawal.EXISTING)
+        if option is InjectionOption.SURPLUS
+        else tuple(Withdrawal)
+    )
+    r = bt_request(
+        injection_option=option,
+        withdrawal=withdrawal,
+        pracc_sout_kva=D(0) if withdrawal is Withdrawal.NONE else D(rng.choice((20, 50, 150))),
+        pracc_inj_kva=D(rng.choice((40, 100, 200))),
+        installed_power_kva=D(250),
+        storage=rng.random() < 0.5,
+        beneficiary=rng.choice(tuple(BeneficiaryKind)),
+        metering_location=rng.choice(tuple(MeteringLocation)),
+        cut_out_grouping=rng.choice((None, *CutOutGrouping)),
+        rfg_scope=rng.choice((None, *RfgScope)),
+        decoupling=rng.choice((None, *DecouplingKind)),
+        certificates_supplied=rng.random() < 0.5,
+        requester_signs_by_delegation=rng.random() < 0.5,
+    )
+    s = StudyFacts(
+        s3renr=rng.choice((None, False, True)),
+        mobile_coverage=rng.choice((None, False, True)),
+        source_works=rng.random() < 0.5,
+        anticipated_connection_offered=rng.choice((None, False, True)),
+        tariff_signal_filter_needed=rng.choice((None, False, True)),
+        harmonics_filter_needed=rng.choice((None, False, True)),
+        meter_telecom_needed=rng.random() < 0.5,
+        study_resumed=rng.random() < 0.5,
+        dso_signs_by_delegation=rng.random() < 0.5,
+    )
+    return r, s
+
+
 def test_remembered_fixed_decisions_equal_deciding_them_again() -> None:
     rng = random.Random(5)
     for _ in range(300):
-        option = rng.choice((InjectionOption.TOTAL, InjectionOption.SURPLUS))
-        withdrawal = rng.choice(
-            (Withdrawal.NEW, Withdrawal.EXISTING)
-            if option is InjectionOption.SURPLUS
-            else tuple(Withdrawal)
-        )
-        r = bt_request(
-            injection_option=option,
-            withdrawal=withdrawal,
-            pracc_sout_kva=D(0) if withdrawal is Withdrawal.NONE else D(rng.choice((20, 50, 150))),
-            pracc_inj_kva=D(rng.choice((40, 100, 200))),
-            installed_power_kva=D(250),
-            storage=rng.random() < 0.5,
-            beneficiary=rng.choice(tuple(BeneficiaryKind)),
-            metering_location=rng.choice(tuple(MeteringLocation)),
-            cut_out_grouping=rng.choice((None, *CutOutGrouping)),
-            rfg_scope=rng.choice((None, *RfgScope)),
-        )
-        s = StudyFacts(
-            s3renr=rng.choice((None, False, True)),
-            mobile_coverage=rng.choice((None, False, True)),
-            source_works=rng.random() < 0.5,
-            anticipated_connection_offered=rng.choice((None, False, True)),
-        )
+        r, s = _random_plan_inputs(rng)
         for document in DocumentKind:
             for cluster in variants._CLUSTERS:
                 cluster.memo.clear()
@@ -343,38 +357,7 @@ def test_clustered_decisions_equal_the_sequential_decisions_of_every_group() -> 
     for cluster in variants._CLUSTERS:
         cluster.memo.clear()
     for n in range(400):
-        option = rng.choice((InjectionOption.TOTAL, InjectionOption.SURPLUS))
-        withdrawal = rng.choice(
-            (Withdrawal.NEW, Withdrawal.EXISTING)
-            if option is InjectionOption.SURPLUS
-            else tuple(Withdrawal)
-        )
-        r = bt_request(
-            injection_option=option,
-            withdrawal=withdrawal,
-            pracc_sout_kva=D(0) if withdrawal is Withdrawal.NONE else D(rng.choice((20, 50, 150))),
-            pracc_inj_kva=D(rng.choice((40, 100, 200))),
-            installed_power_kva=D(250),
-            storage=rng.random() < 0.5,
-            beneficiary=rng.choice(tuple(BeneficiaryKind)),
-            metering_location=rng.choice(tuple(MeteringLocation)),
-            cut_out_grouping=rng.choice((None, *CutOutGrouping)),
-            rfg_scope=rng.choice((None, *RfgScope)),
-            decoupling=rng.choice((None, *DecouplingKind)),
-            certificates_supplied=rng.random() < 0.5,
-            requester_signs_by_delegation=rng.random() < 0.5,
-        )
-        s = StudyFacts(
-            s3renr=rng.choice((None, False, True)),
-            mobile_coverage=rng.choice((None, False, True)),
-            source_works=rng.random() < 0.5,
-            anticipated_connection_offered=rng.choice((None, False, True)),
-            tariff_signal_filter_needed=rng.choice((None, False, True)),
-            harmonics_filter_needed=rng.choice((None, False, True)),
-            meter_telecom_needed=rng.random() < 0.5,
-            study_resumed=rng.random() < 0.5,
-            dso_signs_by_delegation=rng.random() < 0.5,
-        )
+        r, s = _random_plan_inputs(rng)
         for document in DocumentKind:
             clustered = document_plan(request=r, study=s, document=document, params=P)
             same = Confirmation("3.3", clustered.decision("3.3").block_id, "test")
