@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -33,3 +34,43 @@ def django_bench_setup(bench_db: str) -> None:
     import django
 
     django.setup()
+
+
+def bench_desk() -> tuple[Any, Any, Any]:
+    """Migrate, load the communes once, and the operator, desk and instructor of the benches."""
+    from django.core.management import call_command
+
+    from raccord.accounts.models import User
+    from raccord.operators.models import Desk, Operator
+    from raccord.places.models import Commune
+    from raccord.places.services import places_load
+
+    call_command("migrate", verbosity=0)
+    if not Commune.objects.exists():
+        places_load()
+    operator, _ = Operator.objects.get_or_create(
+        name="Enedis",
+        defaults={
+            "short_name": "Enedis",
+            "legal_form": "SA",
+            "share_capital": 270037000,
+            "registered_office": "Tour Enedis, 92079 PARIS LA DEFENSE",
+            "rcs_city": "Nanterre",
+            "siren": "444608442",
+        },
+    )
+    desk, _ = Desk.objects.get_or_create(
+        code="P4E",
+        defaults={
+            "operator": operator,
+            "name": "AREPROD Bretagne",
+            "address": "Brest",
+            "phone": "02 98 00 00 00",
+            "email": "areprod@example.test",
+        },
+    )
+    staff, _ = User.objects.get_or_create(
+        email="bench.staff@example.test",
+        defaults={"role": User.Role.INSTRUCTOR, "operator": operator, "desk": desk},
+    )
+    return operator, desk, staff

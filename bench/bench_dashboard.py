@@ -23,13 +23,12 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-from _django_bench import django_bench_setup
+from _django_bench import bench_desk, django_bench_setup
 
 django_bench_setup("raccord_bench_dashboard")
 
 from django.conf import settings
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -41,7 +40,6 @@ from raccord.accounts.totp import totp_activate
 from raccord.dossiers.models import Dossier, State
 from raccord.operators.models import Desk, Operator
 from raccord.places.models import Commune
-from raccord.places.services import places_load
 
 REPEAT = 20
 SPAN_DAYS = 4 * 365  # transmissions spread over four years
@@ -153,36 +151,9 @@ def main() -> None:
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    call_command("migrate", verbosity=0)
-    if not Commune.objects.exists():
-        places_load()
+    operator, desk, staff = bench_desk()
     communes = list(
         Commune.objects.filter(postal_code__startswith="29").values_list("pk", flat=True)[:100]
-    )
-    operator, _ = Operator.objects.get_or_create(
-        name="Enedis",
-        defaults={
-            "short_name": "Enedis",
-            "legal_form": "SA",
-            "share_capital": 270037000,
-            "registered_office": "Tour Enedis, 92079 PARIS LA DEFENSE",
-            "rcs_city": "Nanterre",
-            "siren": "444608442",
-        },
-    )
-    desk, _ = Desk.objects.get_or_create(
-        code="P4E",
-        defaults={
-            "operator": operator,
-            "name": "AREPROD Bretagne",
-            "address": "Brest",
-            "phone": "02 98 00 00 00",
-            "email": "areprod@example.test",
-        },
-    )
-    staff, _ = User.objects.get_or_create(
-        email="bench.staff@example.test",
-        defaults={"role": User.Role.INSTRUCTOR, "operator": operator, "desk": desk},
     )
     admin, _ = User.objects.get_or_create(
         email="bench.admin@example.test",

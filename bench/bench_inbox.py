@@ -15,13 +15,12 @@ import statistics
 import time
 from datetime import timedelta
 
-from _django_bench import django_bench_setup
+from _django_bench import bench_desk, django_bench_setup
 
 django_bench_setup("raccord_bench_inbox")
 
 from django.conf import settings
 from django.core import signals
-from django.core.management import call_command
 from django.db import close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,7 +31,6 @@ from raccord.accounts.totp import totp_activate
 from raccord.dossiers.models import Dossier, State
 from raccord.operators.models import Desk, Operator
 from raccord.places.models import Commune
-from raccord.places.services import places_load
 from raccord.tracking.models import Message
 
 REPEAT = 20
@@ -112,37 +110,10 @@ def main() -> None:
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    call_command("migrate", verbosity=0)
-    if not Commune.objects.exists():
-        places_load()
+    operator, desk, staff = bench_desk()
     communes = list(
         Commune.objects.filter(postal_code__startswith="56").values_list("pk", flat=True)[:50]
     ) + list(Commune.objects.filter(postal_code__startswith="29").values_list("pk", flat=True)[:50])
-    operator, _ = Operator.objects.get_or_create(
-        name="Enedis",
-        defaults={
-            "short_name": "Enedis",
-            "legal_form": "SA",
-            "share_capital": 270037000,
-            "registered_office": "Tour Enedis, 92079 PARIS LA DEFENSE",
-            "rcs_city": "Nanterre",
-            "siren": "444608442",
-        },
-    )
-    desk, _ = Desk.objects.get_or_create(
-        code="P4E",
-        defaults={
-            "operator": operator,
-            "name": "AREPROD Bretagne",
-            "address": "Brest",
-            "phone": "02 98 00 00 00",
-            "email": "areprod@example.test",
-        },
-    )
-    staff, _ = User.objects.get_or_create(
-        email="bench.staff@example.test",
-        defaults={"role": User.Role.INSTRUCTOR, "operator": operator, "desk": desk},
-    )
     totp_activate(user=staff, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     requester, _ = User.objects.get_or_create(email="bench.requester@example.test")
     client = Client()
