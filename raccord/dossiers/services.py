@@ -390,6 +390,15 @@ def label_remove(*, label: Label) -> None:
     label.delete()
 
 
+@transaction.atomic
+def draft_abandon(*, dossier: Dossier, user: User) -> Dossier:
+    """« Abandonner cette demande »: the workflow's ``abandon_draft`` (a draft only, by its
+    requester), on the locked row."""
+    return transition_apply(
+        dossier=_lock(dossier), name="abandon_draft", actor=Actor.REQUESTER, user=user
+    )
+
+
 def transition_apply(
     *, dossier: Dossier, name: str, actor: Actor, user: User | None, reason: str = ""
 ) -> Dossier:

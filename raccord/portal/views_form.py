@@ -39,13 +39,12 @@ from raccord.dossiers.services import (
     dossier_create,
     dossier_field_save,
     dossier_ready,
+    draft_abandon,
     producer_accepted,
     section_editable,
     section_evaluate,
-    transition_apply,
 )
 from raccord.dossiers.signing import convention_accept, convention_preview, dossier_submit
-from raccord.dossiers.workflow import Actor
 from raccord.portal.context import dossier_context
 from raccord.portal.forms import (
     AgreementForm,
@@ -599,12 +598,6 @@ def _abandon_form(data: Any = None) -> ConfirmForm:
 
 
 @transaction.atomic
-def _abandon_draft(dossier: Dossier, user: User) -> Dossier:
-    """The workflow's « abandon_draft » (DRAFT → WITHDRAWN, requester only), on the locked row."""
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    return transition_apply(dossier=locked, name="abandon_draft", actor=Actor.REQUESTER, user=user)
-
-
 @require_http_methods(["GET", "POST"])
 @requester_required
 def dossier_abandon(request: HttpRequest, number: str) -> HttpResponse:
@@ -621,7 +614,7 @@ def dossier_abandon(request: HttpRequest, number: str) -> HttpResponse:
     form = _abandon_form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            _abandon_draft(dossier, _user(request))
+            draft_abandon(dossier=dossier, user=_user(request))
         except DossierError as error:
             messages.error(request, error.message)
             return redirect("portal:detail", number=dossier.number)
