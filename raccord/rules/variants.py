@@ -800,6 +800,24 @@ _DECISIONS_GET = _DECISIONS.get
 # --------------------------------------------------------------------------------------------
 
 
+def _shared_decision(
+    gid: str,
+    block_id: str | None,
+    inputs: tuple[tuple[str, InputValue], ...],
+    needs_confirmation: bool,
+) -> Decision:
+    """The decision of ``gid`` for these inputs, an equal one shared when already made."""
+    key = (gid, block_id, inputs, needs_confirmation)
+    decision = _DECISIONS_GET(key)
+    if decision is None:
+        rule = _RULES[block_id] if block_id is not None else GROUPS[gid].omit_rule
+        decision = Decision(gid, block_id, rule, inputs, needs_confirmation)
+        if len(_DECISIONS) >= _DECISIONS_MAX:
+            _DECISIONS.clear()
+        _DECISIONS[key] = decision
+    return decision
+
+
 class _Planner:
     __slots__ = ("chosen", "confirmations", "crd", "decisions", "document")
 
@@ -874,15 +892,7 @@ class _Planner:
             rule = _RULES[block_id] if block_id is not None else GROUPS[gid].omit_rule
             self.decisions[gid] = Decision(gid, block_id, rule, inputs, needs_confirmation)
         else:
-            key = (gid, block_id, inputs, needs_confirmation)
-            decision = _DECISIONS_GET(key)
-            if decision is None:
-                rule = _RULES[block_id] if block_id is not None else GROUPS[gid].omit_rule
-                decision = Decision(gid, block_id, rule, inputs, needs_confirmation)
-                if len(_DECISIONS) >= _DECISIONS_MAX:
-                    _DECISIONS.clear()
-                _DECISIONS[key] = decision
-            self.decisions[gid] = decision
+            self.decisions[gid] = _shared_decision(gid, block_id, inputs, needs_confirmation)
         self.chosen[gid] = block_id
         return block_id
 
@@ -910,13 +920,14 @@ def document_plan(
             + c.classification.reason,
         )
     assert c.reactive and c.works and c.decoupling and c.delivery_point and c.harmonics
-    p = _Planner(document, confirmations)
+    confirmed = tuple(confirmations)
+    if not confirmed:
+        return _plan_unconfirmed(r, s, document, c)
+    p = _Planner(document, confirmed)
     d = p.decide
     inj = r.injection_option
     w = r.withdrawal
-    # §6 variant and sub-variant first: the groups decided from the request's powers (§3.1
-    # options, §3.2, §3.3, §6) are decided here, the others from enum and bool inputs only,
-    # in clusters remembered per their own fields when nothing is confirmed (_CLUSTERS).
+    # §6 variant and sub-variant first: a confirmed variant changes the sub-variant.
     dp = c.delivery_point
     v6 = d(
         "6.V",
@@ -932,22 +943,79 @@ def document_plan(
         if variant == dp.variant
         else sub_variant_for(variant, big_inj=dp.big_inj, big_sout=dp.big_sout, private=dp.private)
     )
-    sub_inputs: tuple[tuple[str, InputValue], ...] = (
+    sub_inputs = _sub_inputs(r)
+    for n, group in _SECTION_6_SUB_GROUPS:
+        d(group, f"6.V{n!s}.SV{sub!s}" if n == variant else None, sub_inputs, cache=False)
+    _decide_fixed(p, _fixed_key(r, s, document, c, variant, sub))
+    # §3.1 options
+    v31 = p.chosen["3.1"]
+    w_inputs = _withdrawal_inputs(r)
+    for v, group, new, existing in _SECTION_3_1_OPTIONS:
+        d(group, _option_3_1(w, new, existing) if v31 == v else None, w_inputs, cache=False)
+    # §3.2
+    rs = c.reactive
+    d("3.2", f"3.2.V{rs.variant!s}", _reactive_inputs(r, c), rs.needs_confirmation)
+    # §3.3
+    wk = c.works
+    d("3.3", f"3.3.V{wk.variant!s}", _works_inputs(s, c), wk.needs_confirmation, cache=False)
+    decisions = tuple(map(p.decisions.__getitem__, GROUPS))
+    chosen = frozenset(filter(None, map(p.chosen.__getitem__, _DECISION_ORDER)))
+    return DocumentPlan(document, decisions, chosen)
+
+
+def _sub_inputs(r: ConnectionRequest) -> tuple[tuple[str, InputValue], ...]:
+    return (
         ("pracc_inj_kva", r.pracc_inj_kva),
         ("pracc_sout_kva", r.pracc_sout_kva),
         ("metering_location", r.metering_location),
     )
-    for n, group in _SECTION_6_SUB_GROUPS:
-        d(group, f"6.V{n!s}.SV{sub!s}" if n == variant else None, sub_inputs, cache=False)
-    dec = c.decoupling
-    key: _FixedKey = (
+
+
+def _withdrawal_inputs(r: ConnectionRequest) -> tuple[tuple[str, InputValue], ...]:
+    return (("withdrawal", r.withdrawal), ("pracc_sout_kva", r.pracc_sout_kva))
+
+
+def _option_3_1(w: Withdrawal, new: str, existing: str) -> str | None:
+    """§3.1 option of the chosen variant: none without withdrawal, else new or existing."""
+    return None if w is Withdrawal.NONE else (new if w is Withdrawal.NEW else existing)
+
+
+def _reactive_inputs(
+    r: ConnectionRequest, c: TechnicalConsequences
+) -> tuple[tuple[str, InputValue], ...]:
+    assert c.reactive
+    return (
+        ("rotating_machines", r.rotating_machines),
+        ("keep_original_zero_setpoint", r.keep_original_zero_setpoint),
+        ("reference_date", r.reference_date),
+        ("tan_phi", c.reactive.tan_phi),
+    )
+
+
+def _works_inputs(s: StudyFacts, c: TechnicalConsequences) -> tuple[tuple[str, InputValue], ...]:
+    assert c.works
+    return (("power_kva", c.works.power_kva), ("extension_needed", s.extension_needed))
+
+
+def _fixed_key(
+    r: ConnectionRequest,
+    s: StudyFacts,
+    document: DocumentKind,
+    c: TechnicalConsequences,
+    variant: int,
+    sub: str,
+) -> _FixedKey:
+    """The inputs of the groups decided from enum and bool inputs only (see _FixedKey)."""
+    dec, dp, harmonics = c.decoupling, c.delivery_point, c.harmonics
+    assert dec and dp and harmonics
+    return (
         document,
         variant,
         sub,
         r.storage,
         r.beneficiary,
         r.l342_6_timing,
-        inj,
+        r.injection_option,
         s.s3renr,
         s.s3renr_case,
         s.private_works_needed,
@@ -965,7 +1033,7 @@ def document_plan(
         r.service_type,
         r.certificates_supplied,
         s.harmonics_filter_needed,
-        c.harmonics.standard,
+        harmonics.standard,
         s.meter_telecom_needed,
         s.mobile_coverage,
         s.study_resumed,
@@ -974,69 +1042,76 @@ def document_plan(
         r.requester_signs_by_delegation,
         s.dso_signs_by_delegation,
     )
-    slots: list[Decision | None] | None = None
-    chosen_parts: list[str] = []
-    if p.confirmations:
-        _decide_fixed(p, key)
-    else:
-        # Each cluster of groups from its own few fields, remembered across dossiers.
-        slots = [None] * len(GROUPS)
-        parents = p.chosen
-        for cluster in _CLUSTERS:
-            fields = cluster.fields(key)
-            entry = cluster.memo.get(fields)
-            if entry is None:
-                entry = _cluster_entry(cluster, fields, p)
-            for index, decision in entry.slots:
-                slots[index] = decision
-            chosen_parts += entry.chosen
-            if entry.parents:
-                parents.update(entry.parents)
-    # §3.1 options
-    v31 = p.chosen["3.1"]
-    w_inputs: tuple[tuple[str, InputValue], ...] = (
-        ("withdrawal", w),
-        ("pracc_sout_kva", r.pracc_sout_kva),
-    )
-    for v, group, new, existing in _SECTION_3_1_OPTIONS:
-        opt = None if w is Withdrawal.NONE else (new if w is Withdrawal.NEW else existing)
-        d(group, opt if v31 == v else None, w_inputs, cache=False)
-    # §3.2
-    rs = c.reactive
-    d(
-        "3.2",
-        f"3.2.V{rs.variant!s}",
-        (
-            ("rotating_machines", r.rotating_machines),
-            ("keep_original_zero_setpoint", r.keep_original_zero_setpoint),
-            ("reference_date", r.reference_date),
-            ("tan_phi", rs.tan_phi),
+
+
+def _plan_unconfirmed(
+    r: ConnectionRequest, s: StudyFacts, document: DocumentKind, c: TechnicalConsequences
+) -> DocumentPlan:
+    """The plan when nothing is confirmed: the same decisions as the sequential planner.
+
+    No power group is Avenant-only and none is confirmable by another group's choice, so the
+    §6, §3.1 options, §3.2 and §3.3 decisions are made here directly; every other group comes
+    from its cluster's entry, remembered across dossiers per the cluster's few fields
+    (:data:`_CLUSTERS`); the decisions are put in ``GROUPS`` order by one permutation. A test
+    proves every decision equal to the sequential planner's.
+    """
+    dp, rs, wk = c.delivery_point, c.reactive, c.works
+    assert dp and rs and wk
+    w = r.withdrawal
+    variant = dp.variant
+    sub = dp.sub_variant
+    v6 = f"6.V{variant!s}"
+    sub_block = f"{v6!s}.SV{sub!s}"
+    sub_inputs = _sub_inputs(r)
+    b32 = f"3.2.V{rs.variant!s}"
+    b33 = f"3.3.V{wk.variant!s}"
+    power = [
+        Decision(
+            "6.V",
+            v6,
+            _RULES[v6],
+            (
+                ("injection_option", r.injection_option),
+                ("withdrawal", w),
+                ("pracc_sout_kva", r.pracc_sout_kva),
+            ),
+            dp.variant_needs_confirmation,
         ),
-        rs.needs_confirmation,
-    )
-    # §3.3
-    wk = c.works
-    d(
-        "3.3",
-        f"3.3.V{wk.variant!s}",
-        (("power_kva", wk.power_kva), ("extension_needed", s.extension_needed)),
-        wk.needs_confirmation,
-        cache=False,
-    )
-    if slots is None:
-        decisions = tuple(map(p.decisions.__getitem__, GROUPS))
-        chosen = frozenset(filter(None, map(p.chosen.__getitem__, _DECISION_ORDER)))
-        return DocumentPlan(document, decisions, chosen)
-    # The clusters' decisions as they are, the groups decided from the powers put in place.
-    decided = p.decisions
-    for gid, index in _POWER_INDEX:
-        slots[index] = decided[gid]
-    chosen_parts += filter(None, map(p.chosen.__getitem__, _POWER_ORDER))
-    return DocumentPlan(
-        document,
-        tuple(slots),  # type: ignore[arg-type]  # every slot is filled: see test_variants
-        frozenset(chosen_parts),
-    )
+    ]
+    for n, group in _SECTION_6_SUB_GROUPS:
+        power.append(
+            Decision(group, sub_block, _RULES[sub_block], sub_inputs, False)
+            if n == variant
+            else _PARENT_OFF[group]
+        )
+    key = _fixed_key(r, s, document, c, variant, sub)
+    parts: list[Decision] = []
+    chosen: list[str] = [v6, sub_block, b32, b33]
+    v31 = None
+    for cluster in _CLUSTERS:
+        fields = cluster.fields(key)
+        entry = cluster.memo.get(fields)
+        if entry is None:
+            entry = _cluster_entry(cluster, fields, document, v6, variant, sub_block)
+        parts += entry.decisions
+        chosen += entry.chosen
+        if entry.v31 is not None:
+            v31 = entry.v31
+    w_inputs = _withdrawal_inputs(r)
+    for v, group, new, existing in _SECTION_3_1_OPTIONS:
+        if v31 == v:
+            option = _option_3_1(w, new, existing)
+            if option is None:
+                power.append(Decision(group, None, GROUPS[group].omit_rule, w_inputs, False))
+            else:
+                power.append(Decision(group, option, _RULES[option], w_inputs, False))
+                chosen.append(option)
+        else:
+            power.append(_PARENT_OFF[group])
+    power.append(_shared_decision("3.2", b32, _reactive_inputs(r, c), rs.needs_confirmation))
+    power.append(Decision("3.3", b33, _RULES[b33], _works_inputs(s, c), wk.needs_confirmation))
+    parts += power
+    return DocumentPlan(document, _IN_GROUP_ORDER(parts), frozenset(chosen))
 
 
 # The inputs of the groups decided from enum and bool inputs only (see _decide_fixed), in order.
@@ -1288,32 +1363,64 @@ class _Cluster:
     :data:`_FixedKey`; the document first), and their decisions remembered per those fields.
 
     The fields of one cluster take few values, so many dossiers share each entry; the whole
-    fixed key, which nearly every dossier has to itself, is never used as a key.
+    fixed key, which nearly every dossier has to itself, is never used as a key. ``groups``
+    are the groups ``decide`` decides, in the order it decides them.
     """
 
     decide: Callable[[_Planner, tuple[Any, ...]], None]
     fields: Callable[[_FixedKey], tuple[Any, ...]]
+    groups: tuple[str, ...]
     memo: dict[tuple[Any, ...], _ClusterEntry]
 
 
 @dataclass(frozen=True, slots=True)
 class _ClusterEntry:
-    """A cluster's decisions (by position in ``GROUPS``), chosen blocks, and the choices of its
-    groups that later groups look at (see _FIXED_PARENTS)."""
+    """A cluster's decisions (in the order of its ``groups``), its chosen blocks, and the §3.1
+    variant when the cluster decides it (the §3.1 options look at it)."""
 
-    slots: tuple[tuple[int, Decision], ...]
+    decisions: tuple[Decision, ...]
     chosen: tuple[str, ...]
-    parents: tuple[tuple[str, str | None], ...]
+    v31: str | None
 
 
 _CLUSTERS = (
-    _Cluster(_decide_header, itemgetter(0, 3, 4, 5, 6), {}),
-    _Cluster(_decide_s3renr, itemgetter(0, 7, 8, 9), {}),
-    _Cluster(_decide_decoupling, itemgetter(0, 10, 11, 12, 13, 14), {}),
-    _Cluster(_decide_delivery, itemgetter(0, 1, 2, 15, 16, 17, 18), {}),
-    _Cluster(_decide_filters_rfg, itemgetter(0, 19, 20, 21, 22, 3), {}),
-    _Cluster(_decide_quality_metering, itemgetter(0, 23, 12, 24, 25, 26), {}),
-    _Cluster(_decide_study_signatures, itemgetter(0, 27, 28, 29, 30, 31), {}),
+    _Cluster(
+        _decide_header,
+        itemgetter(0, 3, 4, 5, 6),
+        ("TITRE", "BENEF", "2.1", "3.1", "7.2.4.PO", "7.2.5.V"),
+        {},
+    ),
+    _Cluster(
+        _decide_s3renr,
+        itemgetter(0, 7, 8, 9),
+        ("4.O", "4.1", "4.2.1", "4.2.2", "4.2.3", "4.4", "7.2.1", "7.2.2.O"),
+        {},
+    ),
+    _Cluster(_decide_decoupling, itemgetter(0, 10, 11, 12, 13, 14), ("5.1.2.1",), {}),
+    _Cluster(
+        _decide_delivery,
+        itemgetter(0, 1, 2, 15, 16, 17, 18),
+        ("6.O", *(group for group, _ in _SECTION_6_CUT_OUT_GROUPS), "5.1.2.2.O"),
+        {},
+    ),
+    _Cluster(
+        _decide_filters_rfg,
+        itemgetter(0, 19, 20, 21, 22, 3),
+        ("5.2", "5.3", "5.3.V1.SV", "5.3.V1.PO", "5.3.V2.SV"),
+        {},
+    ),
+    _Cluster(
+        _decide_quality_metering,
+        itemgetter(0, 23, 12, 24, 25, 26),
+        ("5.4", "5.4.V1.PO", "5.5.O", "5.5.O.O"),
+        {},
+    ),
+    _Cluster(
+        _decide_study_signatures,
+        itemgetter(0, 27, 28, 29, 30, 31),
+        ("7.1", "7.3", "8.DELEG.DEMANDEUR", "8.DELEG.ENEDIS", "1.O"),
+        {},
+    ),
 )
 
 
@@ -1323,17 +1430,28 @@ def _decide_fixed(p: _Planner, key: _FixedKey) -> None:
         cluster.decide(p, cluster.fields(key))
 
 
-def _cluster_entry(cluster: _Cluster, fields: tuple[Any, ...], p: _Planner) -> _ClusterEntry:
+def _cluster_entry(
+    cluster: _Cluster,
+    fields: tuple[Any, ...],
+    document: DocumentKind,
+    v6: str,
+    variant: int,
+    sub_block: str,
+) -> _ClusterEntry:
     """Decide a cluster's groups on a planner of their own (seeded with §6's choices, the only
     groups decided before that a cluster looks at) and remember the result."""
-    own = _Planner(p.document, ())
-    own.chosen.update({gid: p.chosen[gid] for gid in _SECTION_6_DYNAMIC if gid in p.chosen})
+    own = _Planner(document, ())
+    own.chosen["6.V"] = v6
+    for n, group in _SECTION_6_SUB_GROUPS:
+        own.chosen[group] = sub_block if n == variant else None
     cluster.decide(own, fields)
     decided = [gid for gid in own.decisions if gid not in _POWER_GROUPS]
+    if tuple(decided) != cluster.groups:
+        raise AssertionError(f"cluster {cluster.groups!r} decided {decided!r}")
     entry = _ClusterEntry(
-        tuple((_GROUP_INDEX[gid], own.decisions[gid]) for gid in decided),
+        tuple(own.decisions[gid] for gid in decided),
         tuple(block for gid in decided if (block := own.chosen[gid]) is not None),
-        tuple((gid, own.chosen[gid]) for gid in decided if gid in _FIXED_PARENTS),
+        own.chosen.get("3.1"),
     )
     if len(cluster.memo) >= _DECISIONS_MAX:
         cluster.memo.clear()
@@ -1341,24 +1459,21 @@ def _cluster_entry(cluster: _Cluster, fields: tuple[Any, ...], p: _Planner) -> _
     return entry
 
 
-_POWER_GROUPS = frozenset(
-    {"3.1.V1.O", "3.1.V2.O", "3.2", "3.3", "6.V", "6.V1.SV", "6.V2.SV", "6.V3.SV", "6.V4.SV"}
+# The groups decided from the request's powers, in the order _plan_unconfirmed decides them.
+_POWER_GROUPS = (
+    "6.V",
+    *(group for _, group in _SECTION_6_SUB_GROUPS),
+    *(group for _, group, _, _ in _SECTION_3_1_OPTIONS),
+    "3.2",
+    "3.3",
 )
-_FIXED_GROUPS = tuple(gid for gid in GROUPS if gid not in _POWER_GROUPS)
-_POWER_ORDER = tuple(gid for gid in GROUPS if gid in _POWER_GROUPS)
-_POWER_INDEX = tuple((gid, i) for i, gid in enumerate(GROUPS) if gid in _POWER_GROUPS)
-_GROUP_INDEX = {gid: i for i, gid in enumerate(GROUPS)}
-_SECTION_6_DYNAMIC = ("6.V", *(group for _, group in _SECTION_6_SUB_GROUPS))
-# The fixed groups whose choice a group decided from the powers looks at (its parent's group).
-_FIXED_PARENTS = tuple(
-    sorted(
-        {
-            parent_group
-            for gid in _POWER_GROUPS
-            if (parent_group := _GROUP_FAST[gid][1]) is not None and parent_group in _FIXED_GROUPS
-        }
-        | {"3.1"}  # document_plan reads the §3.1 variant to decide the §3.1 options
-    )
+# _plan_unconfirmed lists the clusters' decisions, then the power groups': this puts them in
+# GROUPS order.
+_DECIDED_ORDER = (*(gid for cluster in _CLUSTERS for gid in cluster.groups), *_POWER_GROUPS)
+assert sorted(_DECIDED_ORDER) == sorted(GROUPS)
+assert not any(_GROUP_FAST[gid][0] for gid in _POWER_GROUPS)  # no power group is Avenant-only
+_IN_GROUP_ORDER: Callable[[list[Decision]], tuple[Decision, ...]] = itemgetter(
+    *(_DECIDED_ORDER.index(gid) for gid in GROUPS)
 )
 # The order in which the groups were decided before _decide_fixed existed: ``chosen`` is built
 # in that order so that even its iteration order is unchanged.
