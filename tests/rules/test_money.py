@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import FrozenInstanceError, fields
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from raccord.rules import money
 from raccord.rules.errors import RulesError
 from raccord.rules.money import (
     NARROW_NBSP,
     NBSP,
+    Contribution,
     ContributionRequest,
     CostCategory,
     CostLine,
+    PricedLine,
     QuotePartRequest,
     contribution_compute,
     format_eur,
@@ -24,6 +28,7 @@ from raccord.rules.money import (
     refaction_rate,
 )
 from raccord.rules.parameters import DEFAULT_PARAMETERS as P
+from raccord.rules.parameters import Parameter, ParameterSet
 
 D = Decimal
 ON = date(2026, 6, 1)
@@ -211,3 +216,89 @@ def test_format_kva_drops_trailing_zeros() -> None:
     assert format_kva(D("1E+3")) == f"1{NARROW_NBSP}000{NBSP}kVA"
     with pytest.raises(RulesError):
         format_kva(D("NaN"))
+
+
+# The fast paths of contribution_compute (rates cached per parameter set and date, usual lines
+# priced inline, results built through mutable twins) must give what the checked path gives.
+
+
+def test_result_twins_have_the_slots_and_annotations_of_the_frozen_dataclasses() -> None:
+    twins = ((money._PricedLineDraft, PricedLine), (money._ContributionDraft, Contribution))
+    for twin, cls in twins:
+        names = tuple(f.name for f in fields(cls))
+        assert twin.__slots__ == names
+        assert tuple(twin.__annotations__) == names
+    built = money._priced_line(CostCategory.BRANCH, "x", D("10.00"), D("0.6"), D("6.00"), D("4.00"))
+    plain = PricedLine(CostCategory.BRANCH, "x", D("10.00"), D("0.6"), D("6.00"), D("4.00"))
+    assert type(built) is PricedLine
+    assert built == plain and hash(built) == hash(plain) and repr(built) == repr(plain)
+    with pytest.raises(FrozenInstanceError):
+        built.label = "y"  # type: ignore[misc]
+    c = contribution_compute(P, request=request())
+    assert type(c) is Contribution
+    assert c == Contribution(*(getattr(c, f.name) for f in fields(Contribution)))
+    with pytest.raises(FrozenInstanceError):
+        c.vat = D("0")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "amount", [D("0"), D("0.00"), D("-0.00"), D("-0"), D("12.3"), D("30"), D("1E+2"), D("5.000")]
+)
+@pytest.mark.parametrize("category", list(CostCategory))
+def test_given_any_valid_amount_when_priced_then_same_as_the_checked_line(
+    amount: Decimal, category: CostCategory
+) -> None:
+    line = CostLine(category, amount)
+    for rate in (D("0.60"), D("0.40"), D("0"), D("1")):
+        (fast,) = money.price_lines((line,), rate=rate)
+        checked = money._price(line, rate, "lines", 0)
+        assert fast == checked
+        assert [str(getattr(fast, f.name)) for f in fields(PricedLine)] == [
+            str(getattr(checked, f.name)) for f in fields(PricedLine)
+        ]
+
+
+def _without(key: str, *extra: Parameter) -> ParameterSet:
+    return ParameterSet(tuple(p for p in P.parameters if p.key != key) + extra)
+
+
+def test_given_vat_missing_on_the_date_when_computed_then_line_errors_come_first() -> None:
+    params = _without(
+        "vat.rate", Parameter("vat.rate", D("0.20"), date(2014, 1, 1), "t", date(2025, 12, 31))
+    )
+    with pytest.raises(RulesError) as err:
+        contribution_compute(params, request=request())
+    assert err.value.field == "vat.rate" and "01/06/2026" in err.value.message
+    bad = request(lines=(CostLine(CostCategory.BRANCH, D("1.001")),))
+    for _ in range(2):  # the second time from the cache of the (set, date)
+        with pytest.raises(RulesError) as err:
+            contribution_compute(params, request=bad)
+        assert err.value.field == "lines[0]"
+    assert contribution_compute(params, request=request(on=date(2025, 1, 1))).vat_rate == D("0.20")
+
+
+def test_given_negative_vat_or_rate_out_of_range_when_computed_then_rules_error() -> None:
+    params = _without("vat.rate", Parameter("vat.rate", D("-0.1"), date(2014, 1, 1), "t"))
+    for _ in range(2):
+        with pytest.raises(RulesError) as err:
+            contribution_compute(params, request=request())
+        assert err.value.field == "vat.rate"
+    params = _without(
+        "refaction.rate_above_threshold",
+        Parameter("refaction.rate_above_threshold", D("1.5"), date(2017, 11, 30), "t"),
+    )
+    # Up to the threshold the rate in force is valid: only the power above it fails.
+    assert contribution_compute(params, request=request()).refaction_rate == D("0.60")
+    with pytest.raises(RulesError) as err:
+        contribution_compute(params, request=request(refaction_power_kw=D("501")))
+    assert err.value.field == "refaction.rate_above_threshold"
+
+
+def test_rates_cache_is_bounded() -> None:
+    start = date(2023, 1, 1)
+    for day in range(money._CACHE_MAX_DATES + 10):
+        contribution_compute(P, request=request(on=start + timedelta(days=day)))
+    assert all(len(dates) <= money._CACHE_MAX_DATES for _, dates in money._RATES.values())
+    for _ in range(money._CACHE_MAX_SETS + 2):
+        contribution_compute(ParameterSet(P.parameters), request=request())
+    assert len(money._RATES) <= money._CACHE_MAX_SETS
