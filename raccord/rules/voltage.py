@@ -358,8 +358,10 @@ def _chain_fast(params: ParameterSet, study: VoltageStudyInput) -> _Chain | None
         if not 0.0 < x_tr < inf:
             return None
     else:
-        ucc, un = _transformer_constants(params, on)
-        z = ucc * un * un / (s_tr * 1000.0)
+        ucc_un2 = _constants(params, on).ucc_un2
+        if ucc_un2 is None:
+            return None
+        z = ucc_un2 / (s_tr * 1000.0)
         if r_tr > z:
             return None
         x_tr = math.sqrt(z * z - r_tr * r_tr)
@@ -392,7 +394,7 @@ def _chain_fast(params: ParameterSet, study: VoltageStudyInput) -> _Chain | None
             if not 0.0 < r_ext < inf:
                 return None
         else:
-            r_km = _catalogue(params, on, ext.conductor_type, ext.section_mm2, True)
+            r_km = _catalogue_resistance(_constants(params, on), params, on, ext)
             if r_km is None:
                 return None
             r_ext = r_km * length
@@ -401,7 +403,7 @@ def _chain_fast(params: ParameterSet, study: VoltageStudyInput) -> _Chain | None
             if not 0.0 < x_ext < inf:
                 return None
         else:
-            x_km = _catalogue(params, on, ext.conductor_type, 0, False)
+            x_km = _catalogue_reactance(_constants(params, on), params, on, ext)
             if x_km is None:
                 return None
             x_ext = x_km * length
@@ -432,55 +434,105 @@ def _chain_fast(params: ParameterSet, study: VoltageStudyInput) -> _Chain | None
     return source_v, names, rs, xs, without, before, after, existing_nodes, connection, tap
 
 
-# Parameter reads of the fast chain remembered per (parameter set, date), like _limits: the
-# transformer's Ucc and the nominal voltage as floats, and the catalogue's R and X per km
-# (``None`` when the catalogue lacks the conductor, so that the checked path raises).
-_CONSTANTS: dict[int, tuple[ParameterSet, dict[tuple[date, str, int, bool], float | None]]] = {}
+# Every parameter the fast paths read, remembered per (parameter set, date) in one record (a
+# speed-up, no new rule): one look-up per study instead of one per constant.
+class _Constants:
+    """The parameters of one set in force on one date, as the fast paths use them.
+
+    ``ucc_un2`` is ``ucc * un * un`` (the transformer's Ucc times the nominal voltage squared,
+    the floats the chain used to multiply in that order), ``None`` when a parameter is missing;
+    ``limits`` is :func:`_limits`, ``None`` when it raises, with two float thresholds:
+    ``_volts(v) >= limits.lower`` whenever ``v >= lowest_ok`` and ``_volts(v) <= limits.upper``
+    whenever ``v <= highest_ok`` (``_volts`` is non-decreasing). ``resistance`` and
+    ``reactance`` hold the catalogue's Ω per km by (type, section) and by type as they are
+    asked for (``None`` when the catalogue lacks the conductor, so that the checked path raises).
+    """
+
+    __slots__ = ("highest_ok", "limits", "lowest_ok", "reactance", "resistance", "ucc_un2")
+
+    def __init__(self, params: ParameterSet, on: date) -> None:
+        try:
+            ucc = float(params.decimal("voltage.transformer_ucc", on=on))
+            un = float(params.decimal("voltage.nominal_line_v", on=on))
+            self.ucc_un2: float | None = ucc * un * un
+        except RulesError:
+            self.ucc_un2 = None
+        self.lowest_ok = math.inf
+        self.highest_ok = -math.inf
+        try:
+            limits: _Limits | None = _limits(params, on)
+        except (RulesError, ArithmeticError):
+            limits = None
+        try:
+            if limits is not None and limits.lower.is_finite() and limits.upper.is_finite():
+                lowest, highest = float(limits.lower), float(limits.upper)
+                if math.isfinite(lowest) and _volts(lowest) >= limits.lower:
+                    self.lowest_ok = lowest
+                if math.isfinite(highest) and _volts(highest) <= limits.upper:
+                    self.highest_ok = highest
+        except ArithmeticError:  # a limit beyond what _volts rounds: always round the extremes
+            self.lowest_ok = math.inf
+            self.highest_ok = -math.inf
+        self.limits = limits
+        self.resistance: dict[tuple[str, int], float | None] = {}
+        self.reactance: dict[str, float | None] = {}
 
 
-def _constants(params: ParameterSet) -> dict[tuple[date, str, int, bool], float | None]:
+_CONSTANTS: dict[int, tuple[ParameterSet, dict[date, _Constants]]] = {}
+
+
+def _constants(params: ParameterSet, on: date) -> _Constants:
     entry = _CONSTANTS.get(id(params))
     if entry is None or entry[0] is not params:
         if len(_CONSTANTS) >= _CACHE_MAX_SETS:
             _CONSTANTS.clear()
         entry = (params, {})
         _CONSTANTS[id(params)] = entry
-    return entry[1]
+    by_date = entry[1]
+    known = by_date.get(on)
+    if known is None:
+        known = _Constants(params, on)
+        if len(by_date) >= _CACHE_MAX_VALUES:
+            by_date.clear()
+        by_date[on] = known
+    return known
 
 
-def _transformer_constants(params: ParameterSet, on: date) -> tuple[float, float]:
-    known = _constants(params)
-    ucc = known.get((on, "ucc", 0, False))
-    un = known.get((on, "un", 0, False))
-    if ucc is None or un is None:
-        ucc = float(params.decimal("voltage.transformer_ucc", on=on))
-        un = float(params.decimal("voltage.nominal_line_v", on=on))
-        if len(known) >= _CACHE_MAX_VALUES:
-            known.clear()
-        known[on, "ucc", 0, False] = ucc
-        known[on, "un", 0, False] = un
-    return ucc, un
-
-
-def _catalogue(
-    params: ParameterSet, on: date, conductor: str, section: int, resistance: bool
+def _catalogue_resistance(
+    known: _Constants, params: ParameterSet, on: date, ext: Extension
 ) -> float | None:
-    known = _constants(params)
-    key = (on, conductor, section, resistance)
-    if key in known:
-        return known[key]
-    name = (
-        f"cable.resistance_ohm_per_km.{conductor}.{section}"
-        if resistance
-        else f"cable.reactance_ohm_per_km.{conductor}"
-    )
+    key = (ext.conductor_type, ext.section_mm2)
+    resistance = known.resistance
+    if key in resistance:
+        return resistance[key]
     try:
-        value: float | None = float(params.decimal(name, on=on))
+        value: float | None = float(
+            params.decimal(f"cable.resistance_ohm_per_km.{key[0]}.{key[1]}", on=on)
+        )
     except RulesError:
         value = None
-    if len(known) >= _CACHE_MAX_VALUES:
-        known.clear()
-    known[key] = value
+    if len(resistance) >= _CACHE_MAX_VALUES:
+        resistance.clear()
+    resistance[key] = value
+    return value
+
+
+def _catalogue_reactance(
+    known: _Constants, params: ParameterSet, on: date, ext: Extension
+) -> float | None:
+    conductor = ext.conductor_type
+    reactance = known.reactance
+    if conductor in reactance:
+        return reactance[conductor]
+    try:
+        value: float | None = float(
+            params.decimal(f"cable.reactance_ohm_per_km.{conductor}", on=on)
+        )
+    except RulesError:
+        value = None
+    if len(reactance) >= _CACHE_MAX_VALUES:
+        reactance.clear()
+    reactance[conductor] = value
     return value
 
 
@@ -836,6 +888,7 @@ def _volts(value: float) -> Decimal:
 
 
 _TENTHS: dict[int, Decimal] = {}
+_NO_RISE = _volts(0.0)  # the rise without an extension: the tap point is the connection point
 
 
 _PCT: dict[tuple[Decimal, Decimal], str] = {}
@@ -854,13 +907,360 @@ def _pct(value: Decimal, nominal: Decimal) -> str:
     return text
 
 
+# The sweeps of the study's fast path: _sweep1 to _sweep4 at the study's tolerance, taking the
+# impedances and per-phase loads as arguments. They return the highest and lowest magnitude
+# between phases (``abs(v) * SQRT3``) and those of the last two nodes (the last node twice for
+# one node), or None when the sweep does not converge or a voltage is not finite (below
+# _BOUND), so that the general path decides. Same iterations, same stopping test:
+#
+# * the stopping test ``max(d0, ..., dk) < tol`` cannot pass while the last node's move dk is
+#   ``>= tol`` (max is then >= dk, or NaN): that one move is tested first, and the others are
+#   computed only once it is below the tolerance (the far node moves the most, so this is
+#   usually the last iteration); ``all(d < tol) or max(...) < tol`` is then ``max(...) < tol``
+#   (the first implies the second; max keeps its behaviour on a NaN);
+# * the flows drop the ``0j +`` of the textbook loop, and a real source voltage or load may be
+#   a float (``x`` and ``complex(x, 0.0)`` enter +, -, *, / with the same parts): this only
+#   changes the sign of a zero part, and a zero's sign never changes a non-zero result of +, -,
+#   *, / or abs, so the magnitudes are the same bits.
+_STEPS = range(100)
+_TOL = _STUDY_TOLERANCE_V
+_BOUND = 1e15
+_Extremes = tuple[float, float, float, float]
+
+
+def _fast1(v0: complex, z0: complex, s0: complex) -> _Extremes | None:
+    u0 = v0
+    for _ in _STEPS:
+        w0 = v0 - z0 * (s0 / u0).conjugate()
+        d0 = abs(w0 - u0)
+        u0 = w0
+        if d0 < _TOL:
+            m0 = abs(w0) * SQRT3
+            return (m0, m0, m0, m0) if m0 < _BOUND else None
+    return None
+
+
+def _fast2(v0: complex, z0: complex, z1: complex, s0: complex, s1: complex) -> _Extremes | None:
+    u0 = u1 = v0
+    for _ in _STEPS:
+        f1 = (s1 / u1).conjugate()
+        w0 = v0 - z0 * (f1 + (s0 / u0).conjugate())
+        w1 = w0 - z1 * f1
+        d1 = abs(w1 - u1)
+        if not d1 >= _TOL:
+            d0 = abs(w0 - u0)
+            if (d0 < _TOL and d1 < _TOL) or max(d0, d1) < _TOL:
+                m0 = abs(w0) * SQRT3
+                m1 = abs(w1) * SQRT3
+                if not m0 + m1 < _BOUND:
+                    return None
+                return (m0, m1, m0, m1) if m0 >= m1 else (m1, m0, m0, m1)
+        u0 = w0
+        u1 = w1
+    return None
+
+
+def _fast3(
+    v0: complex, z0: complex, z1: complex, z2: complex, s0: complex, s1: complex, s2: complex
+) -> _Extremes | None:
+    u0 = u1 = u2 = v0
+    for _ in _STEPS:
+        f2 = (s2 / u2).conjugate()
+        f1 = f2 + (s1 / u1).conjugate()
+        w0 = v0 - z0 * (f1 + (s0 / u0).conjugate())
+        w1 = w0 - z1 * f1
+        w2 = w1 - z2 * f2
+        d2 = abs(w2 - u2)
+        if not d2 >= _TOL:
+            d0 = abs(w0 - u0)
+            d1 = abs(w1 - u1)
+            if (d0 < _TOL and d1 < _TOL and d2 < _TOL) or max(d0, d1, d2) < _TOL:
+                m0 = abs(w0) * SQRT3
+                m1 = abs(w1) * SQRT3
+                m2 = abs(w2) * SQRT3
+                if not m0 + m1 + m2 < _BOUND:
+                    return None
+                high, low = (m0, m1) if m0 >= m1 else (m1, m0)
+                return (
+                    m2 if m2 > high else high,
+                    m2 if m2 < low else low,
+                    m1,
+                    m2,
+                )
+        u0 = w0
+        u1 = w1
+        u2 = w2
+    return None
+
+
+def _fast4(
+    v0: complex,
+    z0: complex,
+    z1: complex,
+    z2: complex,
+    z3: complex,
+    s0: complex,
+    s1: complex,
+    s2: complex,
+    s3: complex,
+) -> _Extremes | None:
+    u0 = u1 = u2 = u3 = v0
+    for _ in _STEPS:
+        f3 = (s3 / u3).conjugate()
+        f2 = f3 + (s2 / u2).conjugate()
+        f1 = f2 + (s1 / u1).conjugate()
+        w0 = v0 - z0 * (f1 + (s0 / u0).conjugate())
+        w1 = w0 - z1 * f1
+        w2 = w1 - z2 * f2
+        w3 = w2 - z3 * f3
+        d3 = abs(w3 - u3)
+        if not d3 >= _TOL:
+            d0 = abs(w0 - u0)
+            d1 = abs(w1 - u1)
+            d2 = abs(w2 - u2)
+            if (d0 < _TOL and d1 < _TOL and d2 < _TOL and d3 < _TOL) or max(d0, d1, d2, d3) < _TOL:
+                m0 = abs(w0) * SQRT3
+                m1 = abs(w1) * SQRT3
+                m2 = abs(w2) * SQRT3
+                m3 = abs(w3) * SQRT3
+                if not m0 + m1 + m2 + m3 < _BOUND:
+                    return None
+                high, low = (m0, m1) if m0 >= m1 else (m1, m0)
+                if m2 > high:
+                    high = m2
+                elif m2 < low:
+                    low = m2
+                return (
+                    m3 if m3 > high else high,
+                    m3 if m3 < low else low,
+                    m2,
+                    m3,
+                )
+        u0 = w0
+        u1 = w1
+        u2 = w2
+        u3 = w3
+    return None
+
+
+_MIXED = FeederType.MIXED
+
+
+def _study_fast(params: ParameterSet, study: VoltageStudyInput) -> VoltageStudy | None:
+    """The usual study without lists: the floats of :func:`_chain_fast`, the loads placed on
+    the nodes that carry them, the sweeps of ``_fast1`` to ``_fast4`` on the loaded part of
+    each scenario (the nodes past it have the last loaded node's voltage, as in :func:`_sweep`),
+    and only the roundings the results need. ``None`` when the general path must decide.
+    """
+    hta_max = float(study.hta_max_kv)
+    hta_nom = float(study.hta_nominal_kv)
+    s_tr = float(study.transformer_kva)
+    r_tr = float(study.transformer_resistance_ohm)
+    u0 = float(study.secondary_no_load_v)
+    pracc = float(study.pracc_kva)
+    share = float(study.consumption_share_percent)
+    p_sub = float(study.substation_winter_peak_kw)
+    p_feed = float(study.feeder_winter_peak_kw)
+    r_up = float(study.upstream_resistance_ohm)
+    tan_phi = float(study.tan_phi)
+    inf = _INF
+    if not (
+        0.0 < hta_max < inf
+        and 0.0 < hta_nom < inf
+        and 0.0 < s_tr < inf
+        and 0.0 < r_tr < inf
+        and 0.0 < u0 < inf
+        and 0.0 < pracc < inf
+        and 0.0 < share <= 100
+        and 0.0 < p_feed <= p_sub < inf
+        and 0.0 < r_up < inf
+        and -inf < tan_phi < inf
+    ):
+        return None
+    on = study.on
+    entry = _CONSTANTS.get(id(params))
+    known = entry[1].get(on) if entry is not None and entry[0] is params else None
+    if known is None:
+        known = _constants(params, on)
+    limits = known.limits
+    if limits is None:
+        return None
+    x_tr_given = study.transformer_reactance_ohm
+    if x_tr_given is not None:
+        x_tr = float(x_tr_given)
+        if not 0.0 < x_tr < inf:
+            return None
+    else:
+        ucc_un2 = known.ucc_un2
+        if ucc_un2 is None:
+            return None
+        z = ucc_un2 / (s_tr * 1000.0)
+        if r_tr > z:
+            return None
+        x_tr = math.sqrt(z * z - r_tr * r_tr)
+    x_up_given = study.upstream_reactance_ohm
+    if x_up_given is not None:
+        x_up = float(x_up_given)
+        if not 0.0 < x_up < inf:
+            return None
+    else:
+        x_up = 0.0
+    ext = study.extension
+    if ext is not None:
+        length = float(ext.length_km)
+        if not 0.0 < length < inf:
+            return None
+        if ext.resistance_ohm is not None:
+            r_ext = float(ext.resistance_ohm)
+            if not 0.0 < r_ext < inf:
+                return None
+        else:
+            r_km = known.resistance.get((ext.conductor_type, ext.section_mm2))
+            if r_km is None:
+                r_km = _catalogue_resistance(known, params, on, ext)
+                if r_km is None:
+                    return None
+            r_ext = r_km * length
+        if ext.reactance_ohm is not None:
+            x_ext = float(ext.reactance_ohm)
+            if not 0.0 < x_ext < inf:
+                return None
+        else:
+            x_km = known.reactance.get(ext.conductor_type)
+            if x_km is None:
+                x_km = _catalogue_reactance(known, params, on, ext)
+                if x_km is None:
+                    return None
+            x_ext = x_km * length
+        z_ext = complex(r_ext, x_ext)
+    mixed = study.feeder_type is _MIXED
+    z_tr = complex(r_tr, x_tr)
+    # Node loads (W, var), consumer convention, in the operations and order of _chain_fast;
+    # a real load stays a float (``(0j + x) / 3.0`` and ``x / 3.0`` are the same complex).
+    feeder_load = share / 100 * p_feed * 1000
+    substation_load = share / 100 * p_sub * 1000
+    # board: the JDB's load; tap: the tap point's (mixed feeder only); per phase below.
+    tap_load: complex | float = 0.0
+    if mixed:
+        board: complex | float = substation_load - feeder_load
+        middle = feeder_load / 3.0
+        if middle == 0.0:
+            return None
+    else:
+        board = substation_load
+    producers = study.existing_producers
+    for producer in producers:
+        p = float(producer.pracc_kva)
+        t = float(producer.tan_phi)
+        if not (0.0 < p < inf and -inf < t < inf):
+            return None
+        p *= 1000
+        if producer.on_connection_feeder and mixed:
+            tap_load -= complex(p, p * t)
+        else:
+            board -= complex(p, p * t)
+    pracc *= 1000
+    requester = complex(pracc, pracc * tan_phi)
+    source_v = u0 * hta_max / hta_nom
+    v0 = source_v / SQRT3
+    s_board = board / 3.0
+    s_tap = tap_load / 3.0
+    # The three scenarios on their loaded nodes (z_up: each half of a mixed feeder's upstream
+    # section, or a direct feeder's whole section).
+    after: _Extremes | None
+    if mixed:
+        z_up = complex(r_up / 2, x_up / 2)
+        without = _fast2(v0, z_tr, z_up, (substation_load - feeder_load) / 3.0, middle)
+        if not producers:
+            before = without
+        elif s_tap != 0.0:
+            before = _fast3(v0, z_tr, z_up, z_up, s_board, middle, s_tap)
+        else:
+            before = _fast2(v0, z_tr, z_up, s_board, middle)
+        if ext is None:
+            s_requester = (tap_load - requester) / 3.0
+            after = _fast3(v0, z_tr, z_up, z_up, s_board, middle, s_requester)
+            r_connection = r_up / 2
+        else:
+            s_requester = (0j - requester) / 3.0
+            after = _fast4(v0, z_tr, z_up, z_up, z_ext, s_board, middle, s_tap, s_requester)
+            r_connection = r_ext
+    else:
+        z_up = complex(r_up, x_up)
+        without = _fast1(v0, z_tr, substation_load / 3.0)
+        before = _fast1(v0, z_tr, s_board) if producers else without
+        s_requester = (0j - requester) / 3.0
+        if ext is None:
+            after = _fast2(v0, z_tr, z_up, s_board, s_requester)
+            r_connection = r_up
+        else:
+            after = _fast3(v0, z_tr, z_up, z_ext, s_board, 0.0, s_requester)
+            r_connection = r_ext
+    if without is None or before is None or after is None or s_requester == 0.0:
+        return None
+    high_without, low_without = without[0], without[1]
+    high_before, low_before = before[0], before[1]
+    high_after, low_after, at_tap, at_connection_v = after
+    # The results: rounded once per distinct value (_volts of equal floats is equal).
+    max_without = _volts(high_without)
+    max_before = max_without if high_before == high_without else _volts(high_before)
+    max_after = _volts(high_after)
+    min_after = _volts(low_after)
+    if at_connection_v == high_after:
+        at_connection = max_after
+    elif at_connection_v == low_after:
+        at_connection = min_after
+    else:
+        at_connection = _volts(at_connection_v)
+    # The verdict as in _study_general (every voltage is finite here): the extremes against
+    # the range, through the float thresholds when they decide.
+    lowest = low_without if low_without < low_before else low_before
+    if low_after < lowest:
+        lowest = low_after
+    highest = high_without if high_without > high_before else high_before
+    if high_after > highest:
+        highest = high_after
+    compliant = (lowest >= known.lowest_ok or limits.lower <= _volts(lowest)) and (
+        highest <= known.highest_ok or max(max_without, max_before, max_after) <= limits.upper
+    )
+    return VoltageStudy(
+        _volts(source_v),
+        max_without,
+        max_before,
+        max_after,
+        at_connection,
+        _volts(at_connection_v - at_tap) if ext is not None else _NO_RISE,
+        min_after,
+        limits.nominal,
+        limits.upper,
+        limits.lower,
+        compliant,
+        _Sheet(study, x_tr, r_connection, limits),
+    )
+
+
 def voltage_study(params: ParameterSet, *, study: VoltageStudyInput) -> VoltageStudy:
     """Voltage-rise study of the Avenant Annex 4 and its verdict against ±10 % of 230/400 V.
 
     Computes the max voltage on the BT feeder without producers, before and after the
     connection, and at the requester's connection point, and returns the rows of the « Fiche
     de contrôle de l'étude ». Nominal voltage and tolerance come from ``voltage.*`` parameters.
+
+    The usual study takes :func:`_study_fast` (same floats, same sweep iterations, same
+    results); any other one (a zero, a missing or invalid figure, a sweep that does not
+    converge or a non-finite voltage) takes :func:`_study_general`, which raises the errors.
     """
+    try:
+        result = _study_fast(params, study)
+    except (ValueError, TypeError, AttributeError, ArithmeticError, RulesError):
+        result = None
+    if result is None:
+        return _study_general(params, study)
+    return result
+
+
+def _study_general(params: ParameterSet, study: VoltageStudyInput) -> VoltageStudy:
+    """The study on the chain of :func:`_chain` and the generic sweep of :func:`_solve`."""
     source_v, _, rs, xs, without, before, after, existing, connection, tap = _chain(params, study)
     limits = _limits(params, study.on)
     nominal, upper, lower = limits.nominal, limits.upper, limits.lower

@@ -13,6 +13,7 @@ import pytest
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import DEFAULT_PARAMETERS as P
 from raccord.rules.voltage import (
+    SQRT3,
     Branch,
     ExistingProducer,
     Extension,
@@ -192,3 +193,65 @@ def test_random_feeders_are_solved_without_error() -> None:
     for _ in range(200):
         result = voltage_study(P, study=random_study(rng))
         assert result.min_after_v <= result.max_after_v
+
+
+def _variants(rng: np.random.Generator) -> list[VoltageStudyInput]:
+    """Random studies and the same with the figures the fast path handles apart."""
+    study = random_study(rng)
+    return [
+        study,
+        replace(study, transformer_reactance_ohm=D("0.012")),
+        replace(study, extension=None),
+        replace(study, feeder_type=FeederType.DIRECT, extension=None),
+        replace(study, feeder_winter_peak_kw=study.substation_winter_peak_kw),
+        replace(study, consumption_share_percent=D("100"), tan_phi=D("-0.00")),
+        replace(study, existing_producers=(ExistingProducer(D("40"), D("-0.35"), False),)),
+        replace(study, upstream_resistance_ohm=D("0")),  # general path only
+        replace(study, consumption_share_percent=D("0")),  # general path only
+    ]
+
+
+def test_fast_study_gives_the_general_paths_results_digit_for_digit() -> None:
+    from raccord.rules import voltage as v
+
+    rng = np.random.default_rng(31)
+    fast_used = 0
+    for _ in range(400):
+        for study in _variants(rng):
+            fast = v._study_fast(P, study)
+            if fast is None:
+                continue
+            fast_used += 1
+            general = v._study_general(P, study)
+            assert fast == general
+            assert [str(x) for x in vars(fast).values()] == [str(x) for x in vars(general).values()]
+            assert fast.rows == general.rows
+    assert fast_used > 2500
+
+
+def test_fast_sweeps_give_the_sweeps_magnitudes_bit_for_bit() -> None:
+    from raccord.rules import voltage as v
+
+    sweeps = {1: v._fast1, 2: v._fast2, 3: v._fast3, 4: v._fast4}
+    rng = np.random.default_rng(32)
+    for _ in range(300):
+        model = feeder_model(P, random_study(rng))
+        z = [complex(b.r_ohm, b.x_ohm) for b in model.branches]
+        v0 = model.source_v / SQRT3
+        for loads in (model.loads_without, model.loads_before, model.loads_after):
+            s = [complex(p, q) / 3.0 for p, q in loads]
+            loaded = len(s)
+            while loaded > 1 and s[loaded - 1] == 0j:
+                loaded -= 1
+            expected = v._sweep(complex(v0, 0.0), z, s, v._STUDY_TOLERANCE_V, 100)
+            assert expected is not None
+            magnitudes = [abs(u) * SQRT3 for u in expected[:loaded]]
+            # Real loads and the source as floats, as the fast study passes them.
+            args = [x.real if x.imag == 0 else x for x in s[:loaded]]
+            got = sweeps[loaded](v0, *z[:loaded], *args)
+            assert got == (
+                max(magnitudes),
+                min(magnitudes),
+                magnitudes[-2] if loaded > 1 else magnitudes[0],
+                magnitudes[-1],
+            )
