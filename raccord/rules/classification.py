@@ -20,6 +20,7 @@ Powers compared with the thresholds (all from the :class:`ParameterSet`):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -37,7 +38,19 @@ from raccord.rules.inputs import (
     Withdrawal,
 )
 from raccord.rules.parameters import ParameterSet
-from raccord.rules.technical_values import TechnicalValues, technical_values
+from raccord.rules.technical_values import TechnicalValues, lazy_text, remember, technical_values
+
+# Enum members read in the rules as module constants (reading a member through its class
+# goes through the enum metaclass, several times slower).
+_CONSUMPTION_ONLY = Usage.CONSUMPTION_ONLY
+_INJECTION_NONE = InjectionOption.NONE
+_INJECTION_SURPLUS = InjectionOption.SURPLUS
+_INJECTION_TOTAL = InjectionOption.TOTAL
+_WITHDRAWAL_NONE = Withdrawal.NONE
+_WITHDRAWAL_NEW = Withdrawal.NEW
+_UP_TO_36 = PowerBucket.UP_TO_36
+_FROM_36_TO_250 = PowerBucket.FROM_36_TO_250
+_PHASES_SINGLE = Phases.SINGLE
 
 
 class Route(StrEnum):
@@ -57,6 +70,12 @@ class Path(StrEnum):
     NOT_ONLINE = "hors_ligne"
 
 
+_PATH_NOT_ONLINE = Path.NOT_ONLINE
+_PATH_CACSI = Path.CACSI
+_PATH_SMALL_PRODUCER = Path.SMALL_PRODUCER
+_PATH_BT_36_250 = Path.BT_36_250
+
+
 @fast_init
 @dataclass(frozen=True, slots=True)
 class OrientationRoute:
@@ -64,11 +83,12 @@ class OrientationRoute:
     message: str
 
 
+@lazy_text("reason")
 @fast_init
 @dataclass(frozen=True, slots=True)
 class Classification:
     """The path, why (French), the power compared with the thresholds and the input field that
-    decided it (so that a form can point at it)."""
+    decided it (so that a form can point at it). ``reason`` is written when first read."""
 
     path: Path
     reason: str
@@ -76,6 +96,7 @@ class Classification:
     field: str
 
 
+@lazy_text("reason")
 @fast_init
 @dataclass(frozen=True, slots=True)
 class ConnectionWorks:
@@ -89,6 +110,7 @@ class ConnectionWorks:
     reason: str
 
 
+@lazy_text("reason")
 @fast_init
 @dataclass(frozen=True, slots=True)
 class ExportLimitation:
@@ -101,6 +123,11 @@ class ExportLimitation:
     window_seconds: int
     reason: str
 
+
+# The constructors given a recipe for ``reason`` (see lazy_text) instead of the text.
+_classification: Callable[..., Classification] = Classification
+_works: Callable[..., ConnectionWorks] = ConnectionWorks
+_limitation: Callable[..., ExportLimitation] = ExportLimitation
 
 _SERVICE_LABELS = {
     ServiceType.NEW_CONNECTION: "nouveau raccordement",
@@ -118,7 +145,7 @@ def orientation_route(
     leads to the CACSI / small-producer form, 36-250 kVA to the CRD/Avenant L342-6 form.
     """
     service = _SERVICE_LABELS[service_type]
-    if usage is Usage.CONSUMPTION_ONLY:
+    if usage is _CONSUMPTION_ONLY:
         return OrientationRoute(
             Route.NOT_ONLINE,
             f"Demande de {service!s} en consommation seule : ce portail traite les installations "
@@ -131,7 +158,7 @@ def orientation_route(
             f"Demande de {service!s} de plus de 250 kVA : raccordement en HTA, pas encore proposé "
             "en ligne. Contactez l'accueil raccordement producteurs de votre région.",
         )
-    if bucket is PowerBucket.UP_TO_36:
+    if bucket is _UP_TO_36:
         return OrientationRoute(
             Route.CACSI_ELIGIBLE,
             f"Demande de {service!s} jusqu'à 36 kVA : formulaire en ligne. Choisissez "
@@ -158,7 +185,7 @@ def _check_power(field: str, label: str, value: Decimal) -> None:
 
 
 def _path_power(request: ConnectionRequest) -> tuple[str, Decimal]:
-    if request.injection_option is InjectionOption.NONE:
+    if request.injection_option is _INJECTION_NONE:
         return "installed_power_kva", request.installed_power_kva
     return "pracc_inj_kva", request.pracc_inj_kva
 
@@ -173,63 +200,73 @@ def validate_request(request: ConnectionRequest, tv: TechnicalValues) -> None:
     a power above the limit of the declared power bucket. Raises :class:`RulesError`.
     """
     r = request
-    _check_power(
-        "installed_power_kva", "puissance maximale de l'installation", r.installed_power_kva
-    )
-    _check_power("pracc_inj_kva", "puissance de raccordement en injection", r.pracc_inj_kva)
-    _check_power("pracc_sout_kva", "puissance de raccordement en soutirage", r.pracc_sout_kva)
-    if r.inverter_unit_kva is not None:
-        _check_power("inverter_unit_kva", "puissance unitaire des onduleurs", r.inverter_unit_kva)
-        if r.inverter_unit_kva == ZERO:
+    installed, inj, sout = r.installed_power_kva, r.pracc_inj_kva, r.pracc_sout_kva
+    if (
+        not (installed.is_finite() and inj.is_finite() and sout.is_finite())
+        or installed < ZERO
+        or inj < ZERO
+        or sout < ZERO
+    ):
+        _check_power("installed_power_kva", "puissance maximale de l'installation", installed)
+        _check_power("pracc_inj_kva", "puissance de raccordement en injection", inj)
+        _check_power("pracc_sout_kva", "puissance de raccordement en soutirage", sout)
+    unit = r.inverter_unit_kva
+    if unit is not None:
+        _check_power("inverter_unit_kva", "puissance unitaire des onduleurs", unit)
+        if unit == ZERO:
             raise RulesError("inverter_unit_kva", "La puissance unitaire des onduleurs est nulle.")
-    if r.usage is not Usage.CONSUMPTION_ONLY and r.installed_power_kva == ZERO:
+    production = r.usage is not _CONSUMPTION_ONLY
+    if production and installed == ZERO:
         raise RulesError(
             "installed_power_kva",
             "La puissance maximale de l'installation de production doit être positive.",
         )
-    if r.pracc_inj_kva > r.installed_power_kva:
+    if inj > installed:
         raise RulesError(
             "pracc_inj_kva",
-            f"La puissance de raccordement en injection ({_kva(r.pracc_inj_kva)!s}) ne peut pas "
-            f"dépasser la puissance installée ({_kva(r.installed_power_kva)!s}) ; elle peut être "
+            f"La puissance de raccordement en injection ({_kva(inj)!s}) ne peut pas "
+            f"dépasser la puissance installée ({_kva(installed)!s}) ; elle peut être "
             "inférieure, un bridage dynamique est alors obligatoire.",
         )
-    if r.injection_option is InjectionOption.NONE:
-        if r.pracc_inj_kva != ZERO:
+    option = r.injection_option
+    if option is _INJECTION_NONE:
+        if inj != ZERO:
             raise RulesError(
                 "pracc_inj_kva",
                 "En autoconsommation totale rien n'est injecté : la puissance de raccordement "
                 "en injection doit être nulle.",
             )
-    elif r.usage is not Usage.CONSUMPTION_ONLY and r.pracc_inj_kva == ZERO:
+    elif production and inj == ZERO:
         raise RulesError(
             "pracc_inj_kva",
             "Avec injection totale ou du surplus, la puissance de raccordement en injection "
             "doit être positive.",
         )
-    if r.withdrawal is Withdrawal.NONE:
-        if r.pracc_sout_kva != ZERO:
+    if r.withdrawal is _WITHDRAWAL_NONE:
+        if sout != ZERO:
             raise RulesError(
                 "pracc_sout_kva",
                 "Une puissance de soutirage est indiquée sans raccordement en soutirage.",
             )
-        if r.injection_option is InjectionOption.SURPLUS:
+        if option is _INJECTION_SURPLUS:
             raise RulesError(
                 "withdrawal",
                 "L'injection du surplus suppose un raccordement en soutirage (nouveau ou "
                 "existant) qui alimente le site.",
             )
-    elif r.pracc_sout_kva == ZERO:
+    elif sout == ZERO:
         raise RulesError(
             "pracc_sout_kva",
             "La puissance de raccordement en soutirage doit être positive.",
         )
-    _validate_phases(r, tv)
-    if r.declared_bucket is not None and r.usage is not Usage.CONSUMPTION_ONLY:
+    if r.phase_powers_kva:
+        _validate_phases(r, tv)
+    bucket = r.declared_bucket
+    if bucket is not None and production:
         field, power = _path_power(r)
-        if r.declared_bucket is PowerBucket.UP_TO_36:
+        if bucket is _UP_TO_36:
             limit = tv.cacsi_max_kva
-        elif r.declared_bucket is PowerBucket.FROM_36_TO_250:
+        elif bucket is _FROM_36_TO_250:
             limit = tv.bt_max_kva
         else:
             return
@@ -248,7 +285,7 @@ def _validate_phases(r: ConnectionRequest, tv: TechnicalValues) -> None:
         return
     for value in split:
         _check_power("phase_powers_kva", "puissance d'une phase", value)
-    if r.phases is Phases.SINGLE:
+    if r.phases is _PHASES_SINGLE:
         if len(split) != 1:
             raise RulesError(
                 "phase_powers_kva",
@@ -301,64 +338,88 @@ def classify_with(r: ConnectionRequest, tv: TechnicalValues) -> Classification:
 
 def _classify(r: ConnectionRequest, tv: TechnicalValues) -> Classification:
     validate_request(r, tv)
-    if r.usage is Usage.CONSUMPTION_ONLY:
+    if r.usage is _CONSUMPTION_ONLY:
         return Classification(
-            Path.NOT_ONLINE,
+            _PATH_NOT_ONLINE,
             "Consommation seule : ce n'est pas une demande de raccordement de production.",
             r.pracc_sout_kva,
             "usage",
         )
-    if r.pracc_sout_kva > tv.bt_max_kva:
-        return Classification(
-            Path.NOT_ONLINE,
-            f"Soutirage de {_kva(r.pracc_sout_kva)!s}, au-delà de {_kva(tv.bt_max_kva)!s} : "
-            "raccordement en HTA, non traité en ligne.",
-            r.pracc_sout_kva,
-            "pracc_sout_kva",
+    sout = r.pracc_sout_kva
+    if sout > tv.bt_max_kva:
+        return _classification(
+            _PATH_NOT_ONLINE, (_reason_hta_withdrawal, sout, tv), sout, "pracc_sout_kva"
         )
-    if r.injection_option is InjectionOption.NONE:
+    if r.injection_option is _INJECTION_NONE:
         p = r.installed_power_kva
         if p <= tv.cacsi_max_kva:
-            return Classification(
-                Path.CACSI,
-                f"Autoconsommation totale sans injection, installation de {_kva(p)!s} "
-                f"(au plus {_kva(tv.cacsi_max_kva)!s}) : convention d'autoconsommation sans "
-                "injection (CACSI).",
-                p,
-                "installed_power_kva",
-            )
-        return Classification(
-            Path.NOT_ONLINE,
-            f"Autoconsommation totale d'une installation de {_kva(p)!s}, au-delà de "
-            f"{_kva(tv.cacsi_max_kva)!s} : pas de CACSI, étude particulière hors ligne.",
-            p,
-            "installed_power_kva",
+            return _classification(_PATH_CACSI, (_reason_cacsi, p, tv), p, "installed_power_kva")
+        return _classification(
+            _PATH_NOT_ONLINE, (_reason_no_cacsi, p, tv), p, "installed_power_kva"
         )
     p = r.pracc_inj_kva
-    option = "injection totale" if r.injection_option is InjectionOption.TOTAL else "surplus"
     if p <= tv.cacsi_max_kva:
-        return Classification(
-            Path.SMALL_PRODUCER,
-            f"Injection ({option!s}) de {_kva(p)!s}, au plus {_kva(tv.cacsi_max_kva)!s} : "
-            "petit producteur, la convention sera établie plus tard.",
+        return _classification(
+            _PATH_SMALL_PRODUCER,
+            (_reason_small_producer, r.injection_option, p, tv),
             p,
             "pracc_inj_kva",
         )
     if p <= tv.bt_max_kva:
-        return Classification(
-            Path.BT_36_250,
-            f"Injection ({option!s}) de {_kva(p)!s}, entre {_kva(tv.cacsi_max_kva)!s} et "
-            f"{_kva(tv.bt_max_kva)!s} en basse tension : Convention de Raccordement Directe "
-            "et, si le demandeur réalise une partie des travaux, Avenant L342-6.",
-            p,
-            "pracc_inj_kva",
+        return _classification(
+            _PATH_BT_36_250, (_reason_bt, r.injection_option, p, tv), p, "pracc_inj_kva"
         )
-    return Classification(
-        Path.NOT_ONLINE,
+    return _classification(_PATH_NOT_ONLINE, (_reason_hta, p, tv), p, "pracc_inj_kva")
+
+
+# The texts of Classification.reason, written when first read (lazy_text).
+
+
+def _option(option: InjectionOption) -> str:
+    return "injection totale" if option is _INJECTION_TOTAL else "surplus"
+
+
+def _reason_hta_withdrawal(sout: Decimal, tv: TechnicalValues) -> str:
+    return (
+        f"Soutirage de {_kva(sout)!s}, au-delà de {_kva(tv.bt_max_kva)!s} : "
+        "raccordement en HTA, non traité en ligne."
+    )
+
+
+def _reason_cacsi(p: Decimal, tv: TechnicalValues) -> str:
+    return (
+        f"Autoconsommation totale sans injection, installation de {_kva(p)!s} "
+        f"(au plus {_kva(tv.cacsi_max_kva)!s}) : convention d'autoconsommation sans "
+        "injection (CACSI)."
+    )
+
+
+def _reason_no_cacsi(p: Decimal, tv: TechnicalValues) -> str:
+    return (
+        f"Autoconsommation totale d'une installation de {_kva(p)!s}, au-delà de "
+        f"{_kva(tv.cacsi_max_kva)!s} : pas de CACSI, étude particulière hors ligne."
+    )
+
+
+def _reason_small_producer(option: InjectionOption, p: Decimal, tv: TechnicalValues) -> str:
+    return (
+        f"Injection ({_option(option)!s}) de {_kva(p)!s}, au plus {_kva(tv.cacsi_max_kva)!s} : "
+        "petit producteur, la convention sera établie plus tard."
+    )
+
+
+def _reason_bt(option: InjectionOption, p: Decimal, tv: TechnicalValues) -> str:
+    return (
+        f"Injection ({_option(option)!s}) de {_kva(p)!s}, entre {_kva(tv.cacsi_max_kva)!s} et "
+        f"{_kva(tv.bt_max_kva)!s} en basse tension : Convention de Raccordement Directe "
+        "et, si le demandeur réalise une partie des travaux, Avenant L342-6."
+    )
+
+
+def _reason_hta(p: Decimal, tv: TechnicalValues) -> str:
+    return (
         f"Injection de {_kva(p)!s}, au-delà de {_kva(tv.bt_max_kva)!s} : raccordement en HTA, "
-        "non traité en ligne.",
-        p,
-        "pracc_inj_kva",
+        "non traité en ligne."
     )
 
 
@@ -379,42 +440,52 @@ def connection_works_with(
     r: ConnectionRequest, tv: TechnicalValues, extension_needed: bool | None
 ) -> ConnectionWorks:
     """Avenant §3.3 variant, parameters already resolved."""
-    counts_sout = r.withdrawal is Withdrawal.NEW
-    power = max(r.pracc_inj_kva, r.pracc_sout_kva) if counts_sout else r.pracc_inj_kva
-    label = "en injection et en soutirage" if counts_sout else "en injection"
-    if power >= tv.extension_kva:
-        return ConnectionWorks(
-            3,
-            True,
-            power,
-            label,
-            False,
-            f"Puissance de raccordement de {_kva(power)!s}, au moins {_kva(tv.extension_kva)!s} : "
-            "extension de réseau nécessaire (§ 3.3 variante 3).",
-        )
+    power = r.pracc_inj_kva
+    if r.withdrawal is _WITHDRAWAL_NEW:
+        label = "en injection et en soutirage"
+        sout = r.pracc_sout_kva
+        if sout > power:  # max(): the first of equal values
+            power = sout
+    else:
+        label = "en injection"
+    threshold = tv.extension_kva
+    if power >= threshold:
+        return _works(3, True, power, label, False, (_reason_works_3, power, threshold))
     if extension_needed:
-        return ConnectionWorks(
-            2,
-            True,
-            power,
-            label,
-            False,
-            f"Puissance de raccordement de {_kva(power)!s}, moins de {_kva(tv.extension_kva)!s}, "
-            "et l'étude demande une extension de réseau (§ 3.3 variante 2).",
-        )
-    return ConnectionWorks(
+        return _works(2, True, power, label, False, (_reason_works_2, power, threshold))
+    return _works(
         1,
         False,
         power,
         label,
         extension_needed is None,
-        f"Puissance de raccordement de {_kva(power)!s}, moins de {_kva(tv.extension_kva)!s}, "
+        (_reason_works_1, power, threshold, extension_needed),
+    )
+
+
+def _reason_works_3(power: Decimal, threshold: Decimal) -> str:
+    return (
+        f"Puissance de raccordement de {_kva(power)!s}, au moins {_kva(threshold)!s} : "
+        "extension de réseau nécessaire (§ 3.3 variante 3)."
+    )
+
+
+def _reason_works_2(power: Decimal, threshold: Decimal) -> str:
+    return (
+        f"Puissance de raccordement de {_kva(power)!s}, moins de {_kva(threshold)!s}, "
+        "et l'étude demande une extension de réseau (§ 3.3 variante 2)."
+    )
+
+
+def _reason_works_1(power: Decimal, threshold: Decimal, extension_needed: bool | None) -> str:
+    return (
+        f"Puissance de raccordement de {_kva(power)!s}, moins de {_kva(threshold)!s}, "
         + (
             "sans extension selon l'étude"
             if extension_needed is False
             else "extension non encore tranchée par l'étude : branchement seul par défaut"
         )
-        + " (§ 3.3 variante 1).",
+        + " (§ 3.3 variante 1)."
     )
 
 
@@ -430,32 +501,50 @@ def export_limitation(*, request: ConnectionRequest, params: ParameterSet) -> Ex
 
 def export_limitation_with(r: ConnectionRequest, tv: TechnicalValues) -> ExportLimitation:
     """Avenant §3.1 export limitation, parameters already resolved."""
-    limit = r.pracc_inj_kva * (1 + tv.export_tolerance_ratio)
-    if r.injection_option is InjectionOption.NONE:
+    inj = r.pracc_inj_kva
+    ratio = tv.export_tolerance_ratio
+    factor = tv.memo.get(_EXPORT_FACTOR)
+    if not isinstance(factor, Decimal):
+        factor = 1 + ratio
+        remember(tv, _EXPORT_FACTOR, factor)
+    limit = inj * factor
+    if r.injection_option is _INJECTION_NONE:
         return ExportLimitation(
             False,
-            r.pracc_inj_kva,
+            inj,
             ZERO,
-            tv.export_tolerance_ratio,
+            ratio,
             tv.export_window_seconds,
             "Autoconsommation totale : rien n'est injecté, le bridage du § 3.1 ne s'applique pas.",
         )
-    required = r.installed_power_kva > r.pracc_inj_kva
+    installed = r.installed_power_kva
+    required = installed > inj
+    return _limitation(
+        required,
+        inj,
+        limit,
+        ratio,
+        tv.export_window_seconds,
+        (_reason_limitation, required, installed, inj, tv),
+    )
+
+
+# tv.memo key of 1 + export_limit.tolerance (the same for every request of a snapshot).
+_EXPORT_FACTOR = ("export_limit", "1 + tolerance")
+
+
+def _reason_limitation(
+    required: bool, installed: Decimal, inj: Decimal, tv: TechnicalValues
+) -> str:
+    if not required:
+        return (
+            f"Puissance installée ({_kva(installed)!s}) égale à la Pracc_inj : "
+            "pas de bridage dynamique (§ 3.1)."
+        )
     pct = f"{(tv.export_tolerance_ratio * 100).normalize():f}".replace(".", ",")
-    reason = (
-        f"Puissance installée ({_kva(r.installed_power_kva)!s}) supérieure à la Pracc_inj "
-        f"({_kva(r.pracc_inj_kva)!s}) : bridage dynamique obligatoire, la puissance apparente "
+    return (
+        f"Puissance installée ({_kva(installed)!s}) supérieure à la Pracc_inj "
+        f"({_kva(inj)!s}) : bridage dynamique obligatoire, la puissance apparente "
         f"injectée ne dépasse pas la Pracc_inj de plus de {pct!s} % en moyenne sur "
         f"{tv.export_window_seconds!s} s glissantes (§ 3.1)."
-        if required
-        else f"Puissance installée ({_kva(r.installed_power_kva)!s}) égale à la Pracc_inj : "
-        "pas de bridage dynamique (§ 3.1)."
-    )
-    return ExportLimitation(
-        required,
-        r.pracc_inj_kva,
-        limit,
-        tv.export_tolerance_ratio,
-        tv.export_window_seconds,
-        reason,
     )

@@ -33,6 +33,10 @@ from raccord.rules.protections import DecouplingProtection, decoupling_protectio
 from raccord.rules.reactive import ReactiveSetpoint, reactive_setpoint_with
 from raccord.rules.technical_values import technical_values
 
+# Enum members read in the rules as module constants (reading a member through its class
+# goes through the enum metaclass, several times slower).
+_PATH_BT_36_250 = Path.BT_36_250
+
 
 @fast_init
 @dataclass(frozen=True, slots=True)
@@ -57,7 +61,7 @@ def technical_consequences(
     r = request
     tv = technical_values(params, on=r.reference_date)
     classification = classify_with(r, tv)
-    if classification.path is not Path.BT_36_250:
+    if classification.path is not _PATH_BT_36_250:
         return TechnicalConsequences(classification)
     return TechnicalConsequences(
         classification,

@@ -16,6 +16,7 @@ phase-to-neutral voltage, 230 V) and ``S / (√3 · U)`` in three phase (U the l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,17 +25,26 @@ from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.inputs import ConnectionRequest, Phases
 from raccord.rules.parameters import ParameterSet
-from raccord.rules.technical_values import TechnicalValues, technical_values
+from raccord.rules.technical_values import TechnicalValues, lazy_text, remember, technical_values
+
+# Enum members read in the rules as module constants (reading a member through its class
+# goes through the enum metaclass, several times slower).
+_PHASES_SINGLE = Phases.SINGLE
 
 _THREE = Decimal(3)
 _SQRT3 = _THREE.sqrt()
 _MILLI = Decimal("0.001")
+_ZERO = Decimal(0)
+_THOUSAND = Decimal(1000)
 
 
+@lazy_text("reason")
 @fast_init
 @dataclass(frozen=True, slots=True)
 class HarmonicsStandard:
-    """The standard the inverters must meet, for a current per phase ``current_a``."""
+    """The standard the inverters must meet, for a current per phase ``current_a``.
+
+    ``reason`` (French) is written when first read."""
 
     current_a: Decimal
     standard: str
@@ -42,43 +52,68 @@ class HarmonicsStandard:
     reason: str
 
 
+# The constructor given a recipe for ``reason`` (see lazy_text) instead of the text.
+_standard: Callable[..., HarmonicsStandard] = HarmonicsStandard
+
+
 def current_per_phase(*, apparent_kva: Decimal, phases: Phases, tv: TechnicalValues) -> Decimal:
     """Current per phase in A of ``apparent_kva`` (Avenant §5.4; 230/400 V, Annexe 4)."""
-    if not apparent_kva.is_finite() or apparent_kva < 0:
+    return _current(apparent_kva, phases, tv)
+
+
+def _current(apparent_kva: Decimal, phases: Phases, tv: TechnicalValues) -> Decimal:
+    if not apparent_kva.is_finite() or apparent_kva < _ZERO:
         raise RulesError("inverter_unit_kva", "La puissance apparente doit être positive.")
-    va = apparent_kva * 1000
-    if phases is Phases.SINGLE:
+    va = apparent_kva * _THOUSAND
+    if phases is _PHASES_SINGLE:
         current = va / tv.voltage_single_phase_v
     else:
-        current = va / (_SQRT3 * tv.voltage_three_phase_v)
-    return current.quantize(_MILLI, rounding=ROUND_HALF_UP)
+        divisor = tv.memo.get(_THREE_PHASE_DIVISOR)
+        if not isinstance(divisor, Decimal):
+            divisor = _SQRT3 * tv.voltage_three_phase_v
+            remember(tv, _THREE_PHASE_DIVISOR, divisor)
+        current = va / divisor
+    return current.quantize(_MILLI, ROUND_HALF_UP)
+
+
+# tv.memo keys: √3 · U, and the three (standard, accepted standards) pairs.
+_THREE_PHASE_DIVISOR = ("harmonics", "sqrt3 U")
+_CHOICES = ("harmonics", "choices")
 
 
 def harmonics_standard_for_current(current_a: Decimal, tv: TechnicalValues) -> HarmonicsStandard:
     """Standard(s) for a device drawing ``current_a`` per phase (Avenant §5.4 variant 1)."""
+    choices = tv.memo.get(_CHOICES)
+    if not isinstance(choices, tuple):
+        low_std, mid_std, high_std = (
+            tv.harmonics_standard_low,
+            tv.harmonics_standard_mid,
+            tv.harmonics_standard_high,
+        )
+        choices = ((low_std, (low_std,)), (mid_std, (mid_std, high_std)), (high_std, (high_std,)))
+        remember(tv, _CHOICES, choices)
+    if current_a <= tv.harmonics_limit_low_a:
+        index = 0
+    elif current_a < tv.harmonics_limit_high_a:
+        index = 1
+    else:
+        index = 2
+    standard, accepted = choices[index]
+    return _standard(current_a, standard, accepted, (_reason, index, current_a, tv))
+
+
+def _reason(index: int, current_a: Decimal, tv: TechnicalValues) -> str:
+    """The text of HarmonicsStandard.reason, written when first read."""
     shown = f"{current_a.normalize():f}".replace(".", ",")
     low, high = tv.harmonics_limit_low_a, tv.harmonics_limit_high_a
-    if current_a <= low:
-        return HarmonicsStandard(
-            current_a,
-            tv.harmonics_standard_low,
-            (tv.harmonics_standard_low,),
-            f"{shown!s} A par phase, au plus {low!s} A : {tv.harmonics_standard_low!s}.",
-        )
-    if current_a < high:
-        return HarmonicsStandard(
-            current_a,
-            tv.harmonics_standard_mid,
-            (tv.harmonics_standard_mid, tv.harmonics_standard_high),
+    if index == 0:
+        return f"{shown!s} A par phase, au plus {low!s} A : {tv.harmonics_standard_low!s}."
+    if index == 1:
+        return (
             f"{shown!s} A par phase, plus de {low!s} A et moins de {high!s} A : "
-            f"{tv.harmonics_standard_mid!s} ({tv.harmonics_standard_high!s} également admise).",
+            f"{tv.harmonics_standard_mid!s} ({tv.harmonics_standard_high!s} également admise)."
         )
-    return HarmonicsStandard(
-        current_a,
-        tv.harmonics_standard_high,
-        (tv.harmonics_standard_high,),
-        f"{shown!s} A par phase, au moins {high!s} A : {tv.harmonics_standard_high!s}.",
-    )
+    return f"{shown!s} A par phase, au moins {high!s} A : {tv.harmonics_standard_high!s}."
 
 
 def harmonics_standard(
@@ -103,7 +138,7 @@ def request_harmonics_standard(
 
 def request_harmonics_standard_with(r: ConnectionRequest, tv: TechnicalValues) -> HarmonicsStandard:
     """Avenant §5.4 for a request, parameters already resolved."""
-    apparent = r.inverter_unit_kva if r.inverter_unit_kva is not None else r.installed_power_kva
-    return harmonics_standard_for_current(
-        current_per_phase(apparent_kva=apparent, phases=r.phases, tv=tv), tv
-    )
+    apparent = r.inverter_unit_kva
+    if apparent is None:
+        apparent = r.installed_power_kva
+    return harmonics_standard_for_current(_current(apparent, r.phases, tv), tv)

@@ -39,10 +39,19 @@ from raccord.rules.inputs import (
 from raccord.rules.parameters import ParameterSet
 from raccord.rules.technical_values import (
     TechnicalValues,
-    derived,
     remember,
     technical_values,
 )
+
+# Enum members read in the rules as module constants (reading a member through its class
+# goes through the enum metaclass, several times slower).
+_INJECTION_TOTAL = InjectionOption.TOTAL
+_INJECTION_SURPLUS = InjectionOption.SURPLUS
+_WITHDRAWAL_NONE = Withdrawal.NONE
+_WITHDRAWAL_NEW = Withdrawal.NEW
+_WITHDRAWAL_EXISTING = Withdrawal.EXISTING
+_PRIVATE_PREMISES = MeteringLocation.PRIVATE_PREMISES
+_GROUPED_ECP3D = CutOutGrouping.GROUPED_ECP3D
 
 #: §5.1.2.2 « [Option correspondant aux variantes 2.3, 2.4, 2.5, 2.6, 3.2, 3.3, 3.4, 3.7, 3.8
 #: du paragraphe 2.3.1] », the same list as the « ATTENTION : laisser le paragraphe 4.1.3.2 »
@@ -114,32 +123,40 @@ _BREAKING = {
 }
 
 
+# §6 cases: (variant, needs confirmation, description with « {s} » for small_withdrawal_kva).
+_CASES = (
+    (1, False, "injection en totalité sans besoin de soutirage"),
+    (1, False, "injection en totalité et nouveau soutirage ≤ {s!s} kVA"),
+    (2, False, "injection en totalité et nouveau soutirage > {s!s} kVA"),
+    (3, False, "injection en totalité et soutirage existant ≥ {s!s} kVA"),
+    (1, True, "injection en totalité et soutirage existant < {s!s} kVA (cas non prévu)"),
+    (1, False, "injection en surplus et nouveau soutirage > {s!s} kVA"),
+    (1, True, "injection en surplus et nouveau soutirage ≤ {s!s} kVA (cas non prévu)"),
+    (4, False, "injection en surplus et soutirage existant ≥ {s!s} kVA"),
+    (1, True, "injection en surplus et soutirage existant < {s!s} kVA (cas non prévu)"),
+)
+
+
 def _variant(r: ConnectionRequest, tv: TechnicalValues) -> tuple[int, bool, str]:
+    variant, doubtful, text = _CASES[_case(r, tv)]
+    return variant, doubtful, text.format(s=tv.small_withdrawal_kva)
+
+
+def _case(r: ConnectionRequest, tv: TechnicalValues) -> int:
+    """Index in :data:`_CASES` of the §6 case of ``r``."""
     s = tv.small_withdrawal_kva
     w, sout = r.withdrawal, r.pracc_sout_kva
-    if r.injection_option is InjectionOption.TOTAL:
-        if w is Withdrawal.NONE:
-            return 1, False, "injection en totalité sans besoin de soutirage"
-        if w is Withdrawal.NEW:
-            if sout <= s:
-                return 1, False, f"injection en totalité et nouveau soutirage ≤ {s!s} kVA"
-            return 2, False, f"injection en totalité et nouveau soutirage > {s!s} kVA"
-        if sout >= s:
-            return 3, False, f"injection en totalité et soutirage existant ≥ {s!s} kVA"
-        return 1, True, f"injection en totalité et soutirage existant < {s!s} kVA (cas non prévu)"
-    if r.injection_option is InjectionOption.SURPLUS:
-        if w is Withdrawal.NEW:
-            if sout > s:
-                return 1, False, f"injection en surplus et nouveau soutirage > {s!s} kVA"
-            return 1, True, f"injection en surplus et nouveau soutirage ≤ {s!s} kVA (cas non prévu)"
-        if w is Withdrawal.EXISTING:
-            if sout >= s:
-                return 4, False, f"injection en surplus et soutirage existant ≥ {s!s} kVA"
-            return (
-                1,
-                True,
-                f"injection en surplus et soutirage existant < {s!s} kVA (cas non prévu)",
-            )
+    if r.injection_option is _INJECTION_TOTAL:
+        if w is _WITHDRAWAL_NONE:
+            return 0
+        if w is _WITHDRAWAL_NEW:
+            return 1 if sout <= s else 2
+        return 3 if sout >= s else 4
+    if r.injection_option is _INJECTION_SURPLUS:
+        if w is _WITHDRAWAL_NEW:
+            return 5 if sout > s else 6
+        if w is _WITHDRAWAL_EXISTING:
+            return 7 if sout >= s else 8
         raise RulesError(
             "withdrawal", "L'injection du surplus suppose un raccordement en soutirage."
         )
@@ -172,15 +189,17 @@ def delivery_point(*, request: ConnectionRequest, params: ParameterSet) -> Deliv
 
 def delivery_point_with(r: ConnectionRequest, tv: TechnicalValues) -> DeliveryPoint:
     """Avenant §6 delivery point, parameters already resolved."""
-    variant, doubtful, case = _variant(r, tv)
-    big_inj = r.pracc_inj_kva >= tv.extension_kva
-    big_sout = r.withdrawal is not Withdrawal.NONE and r.pracc_sout_kva >= tv.extension_kva
-    private = r.metering_location is MeteringLocation.PRIVATE_PREMISES
-    # The case text determines the variant and whether it is doubtful.
+    case = _case(r, tv)
+    extension = tv.extension_kva
+    big_inj = r.pracc_inj_kva >= extension
+    big_sout = r.withdrawal is not _WITHDRAWAL_NONE and r.pracc_sout_kva >= extension
+    private = r.metering_location is _PRIVATE_PREMISES
+    # The case determines the variant and whether it is doubtful.
     key = ("delivery", case, big_inj, big_sout, private, r.cut_out_grouping, r.breaking_device)
-    found = derived(tv, key)
+    found = tv.memo.get(key)
     if isinstance(found, DeliveryPoint):
         return found
+    variant, doubtful, case_text = _variant(r, tv)
     sub = sub_variant_for(variant, big_inj=big_inj, big_sout=big_sout, private=private)
     cut_out: int | None = None
     cut_out_defaulted = False
@@ -188,7 +207,7 @@ def delivery_point_with(r: ConnectionRequest, tv: TechnicalValues) -> DeliveryPo
         if r.cut_out_grouping is None:
             cut_out, cut_out_defaulted = 2, True
         else:
-            cut_out = 1 if r.cut_out_grouping is CutOutGrouping.GROUPED_ECP3D else 2
+            cut_out = 1 if r.cut_out_grouping is _GROUPED_ECP3D else 2
     breaking = _BREAKING[r.breaking_device] if r.breaking_device is not None else 1
     where = "en domaine privé" if private else "en limite de domaine privé"
     point = DeliveryPoint(
@@ -203,7 +222,7 @@ def delivery_point_with(r: ConnectionRequest, tv: TechnicalValues) -> DeliveryPo
         big_inj,
         big_sout,
         private,
-        f"Nouveau producteur, {case!s} : variante {variant!s} ; injection "
+        f"Nouveau producteur, {case_text!s} : variante {variant!s} ; injection "
         f"{'≥' if big_inj else '<'!s} {tv.extension_kva!s} kVA, soutirage "
         f"{'≥' if big_sout else '<'!s} {tv.extension_kva!s} kVA, comptage {where!s} : "
         f"sous-variante {sub!s} (§ 6).",
@@ -237,12 +256,12 @@ def metering_plan_with(
             f"Type de compteur « {chosen} » inconnu ; choisir parmi : {', '.join(tv.meter_types)}.",
         )
     separate_withdrawal = (
-        r.injection_option is InjectionOption.TOTAL
-        and r.withdrawal is Withdrawal.NEW
+        r.injection_option is _INJECTION_TOTAL
+        and r.withdrawal is _WITHDRAWAL_NEW
         and r.pracc_sout_kva > tv.small_withdrawal_kva
     )
     key = ("metering", chosen, meter_type is None, separate_withdrawal)
-    found = derived(tv, key)
+    found = tv.memo.get(key)
     if isinstance(found, MeteringPlan):
         return found
     four_q = chosen in tv.four_quadrant_meter_types

@@ -25,7 +25,6 @@ from raccord.rules.inputs import ConnectionRequest, DecouplingKind
 from raccord.rules.parameters import ParameterSet
 from raccord.rules.technical_values import (
     TechnicalValues,
-    derived,
     remember,
     technical_values,
 )
@@ -127,7 +126,7 @@ def decoupling_protection(
 def decoupling_protection_with(r: ConnectionRequest, tv: TechnicalValues) -> DecouplingProtection:
     """Avenant §5.1.2.1 decoupling protection, parameters already resolved."""
     key = ("decoupling", r.decoupling, r.has_inverters, r.certificate_standards)
-    found = derived(tv, key)
+    found = tv.memo.get(key)
     if isinstance(found, DecouplingProtection):
         return found
     protection = _decoupling_protection(r, tv)

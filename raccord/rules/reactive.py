@@ -17,7 +17,9 @@ absorbs reactive power, under-excited); ratios of *absorbed* reactive power are 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from raccord.rules._frozen import fast_init
@@ -26,14 +28,19 @@ from raccord.rules.inputs import ConnectionRequest, ServiceType
 from raccord.rules.parameters import ParameterSet
 from raccord.rules.technical_values import (
     TechnicalValues,
-    derived,
+    lazy_text,
     remember,
     technical_values,
 )
 
+# Enum members read in the rules as module constants (reading a member through its class
+# goes through the enum metaclass, several times slower).
+_NEW_CONNECTION = ServiceType.NEW_CONNECTION
+
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
 _COS_QUANTUM = Decimal("0.001")
+_COS_ONE = _ONE.quantize(_COS_QUANTUM)
 
 
 @fast_init
@@ -48,9 +55,12 @@ class ReactiveControl:
     max_absorbed_ratio: Decimal
 
 
+@lazy_text("reason")
 @fast_init
 @dataclass(frozen=True, slots=True)
 class ReactiveSetpoint:
+    """§3.2 decision; ``reason`` (French) is written when first read."""
+
     variant: int
     tan_phi: Decimal
     cos_phi: Decimal
@@ -59,6 +69,9 @@ class ReactiveSetpoint:
     needs_confirmation: bool
     reason: str
 
+
+# The constructor given a recipe for ``reason`` (see lazy_text) instead of the text.
+_setpoint: Callable[..., ReactiveSetpoint] = ReactiveSetpoint
 
 _COS_CACHE: dict[Decimal, Decimal] = {}
 
@@ -108,43 +121,33 @@ def reactive_setpoint_with(r: ConnectionRequest, tv: TechnicalValues) -> Reactiv
                 f"{_fr(tv.rotating_threshold_default)!s} et {_fr(tv.rotating_threshold_max)!s}.",
             )
         tol = tv.rotating_tolerance
-        return ReactiveSetpoint(
+        return _setpoint(
             3,
             -tan,
             cos_phi_of(tan),
             True,
             ReactiveControl(threshold, threshold * r.pracc_inj_kva, tan - tol, tan + tol),
             True,
-            f"Machines tournantes : absorption de {_fr(tan)!s} x P (tan φ ± {_fr(tol)!s}) au-delà "
-            f"de {_fr(threshold)!s} x Pracc_inj (§ 3.2 variante 3, contrainte technique à "
-            "confirmer par le gestionnaire de réseau).",
+            (_reason_rotating, tan, tol, threshold),
         )
-    if r.keep_original_zero_setpoint and r.service_type is ServiceType.NEW_CONNECTION:
+    keep = r.keep_original_zero_setpoint
+    if keep and r.service_type is _NEW_CONNECTION:
         raise RulesError(
             "keep_original_zero_setpoint",
             "Un nouveau raccordement n'a pas de consigne d'origine à maintenir.",
         )
-    early = r.reference_date < tv.zero_derogation_qualified_before
-    if r.keep_original_zero_setpoint or early:
-        why = (
-            "modification avec maintien de la consigne d'origine tan φ = 0"
-            if r.keep_original_zero_setpoint
-            else "demande qualifiée avant le "
-            + tv.zero_derogation_qualified_before.strftime("%d/%m/%Y")
-        )
+    if keep or r.reference_date < tv.zero_derogation_qualified_before:
         ratio = tv.zero_control_threshold_ratio
-        return ReactiveSetpoint(
+        return _setpoint(
             2,
             _ZERO,
-            _ONE.quantize(_COS_QUANTUM),
+            _COS_ONE,
             False,
             ReactiveControl(ratio, ratio * r.pracc_inj_kva, _ZERO, tv.zero_max_absorbed_ratio),
             False,
-            f"Consigne dérogatoire tan φ = 0 ({why!s}) ; contrôle au-delà de {_fr(ratio)!s} x "
-            f"Pracc_inj : réactif absorbé entre 0 et {_fr(tv.zero_max_absorbed_ratio)!s} x P "
-            "(§ 3.2 variante 2).",
+            (_reason_zero, keep, tv),
         )
-    found = derived(tv, _GENERAL_CONDITIONS)
+    found = tv.memo.get(_GENERAL_CONDITIONS)
     if isinstance(found, ReactiveSetpoint):
         return found
     tan = tv.default_tan_phi
@@ -163,6 +166,31 @@ def reactive_setpoint_with(r: ConnectionRequest, tv: TechnicalValues) -> Reactiv
 
 
 _GENERAL_CONDITIONS = ("reactive", 1)
+
+
+# The texts of ReactiveSetpoint.reason for variants 3 and 2, written when first read.
+
+
+def _reason_rotating(tan: Decimal, tol: Decimal, threshold: Decimal) -> str:
+    return (
+        f"Machines tournantes : absorption de {_fr(tan)!s} x P (tan φ ± {_fr(tol)!s}) au-delà "
+        f"de {_fr(threshold)!s} x Pracc_inj (§ 3.2 variante 3, contrainte technique à "
+        "confirmer par le gestionnaire de réseau)."
+    )
+
+
+def _reason_zero(keep: bool, tv: TechnicalValues) -> str:
+    qualified_before: date = tv.zero_derogation_qualified_before
+    why = (
+        "modification avec maintien de la consigne d'origine tan φ = 0"
+        if keep
+        else "demande qualifiée avant le " + qualified_before.strftime("%d/%m/%Y")
+    )
+    return (
+        f"Consigne dérogatoire tan φ = 0 ({why!s}) ; contrôle au-delà de "
+        f"{_fr(tv.zero_control_threshold_ratio)!s} x Pracc_inj : réactif absorbé entre 0 et "
+        f"{_fr(tv.zero_max_absorbed_ratio)!s} x P (§ 3.2 variante 2)."
+    )
 
 
 def reactive_compliant(

@@ -282,3 +282,89 @@ def test_technical_parameters_are_sourced_labelled_and_do_not_overlap() -> None:
         assert p.source and p.label, p.key
     consuel = [p for p in TECHNICAL_PARAMETERS if p.valid_from >= date(2025, 1, 1)]
     assert consuel and all("non vérifié" in p.source for p in consuel)
+
+
+# -- French texts written when first read (technical_values.lazy_text) -------------------------
+
+
+def test_reasons_are_the_french_texts_of_each_rule() -> None:
+    from raccord.rules.consequences import technical_consequences
+    from raccord.rules.inputs import StudyFacts
+
+    r = bt_request(
+        installed_power_kva=D("150.5"),
+        pracc_inj_kva=D("100.0"),
+        withdrawal=Withdrawal.NEW,
+        pracc_sout_kva=D("130"),
+    )
+    c = technical_consequences(request=r, study=StudyFacts(), params=P)
+    assert c.export_limitation and c.works and c.reactive and c.harmonics
+    assert c.classification.reason == (
+        "Injection (injection totale) de 100,0 kVA, entre 36 kVA et 250 kVA en basse tension : "
+        "Convention de Raccordement Directe et, si le demandeur réalise une partie des travaux, "
+        "Avenant L342-6."
+    )
+    assert c.export_limitation.reason == (
+        "Puissance installée (150,5 kVA) supérieure à la Pracc_inj (100,0 kVA) : bridage "
+        "dynamique obligatoire, la puissance apparente injectée ne dépasse pas la Pracc_inj de "
+        "plus de 5 % en moyenne sur 60 s glissantes (§ 3.1)."
+    )
+    assert c.works.reason == (
+        "Puissance de raccordement de 130 kVA, au moins 120 kVA : extension de réseau "
+        "nécessaire (§ 3.3 variante 3)."
+    )
+    assert c.harmonics.reason == "217,228 A par phase, au moins 75 A : CEI 61000-3-4."
+    early = technical_consequences(
+        request=bt_request(reference_date=date(2023, 1, 10)), study=StudyFacts(), params=P
+    )
+    assert early.reactive and early.reactive.reason == (
+        "Consigne dérogatoire tan φ = 0 (demande qualifiée avant le 01/02/2023) ; contrôle "
+        "au-delà de 0,2 x Pracc_inj : réactif absorbé entre 0 et 0,1 x P (§ 3.2 variante 2)."
+    )
+    rotating = technical_consequences(
+        request=bt_request(rotating_machines=True, rotating_tan_phi=D("0.30"), has_inverters=False),
+        study=StudyFacts(),
+        params=P,
+    )
+    assert rotating.reactive and rotating.reactive.reason == (
+        "Machines tournantes : absorption de 0,3 x P (tan φ ± 0,05) au-delà de 0,2 x Pracc_inj "
+        "(§ 3.2 variante 3, contrainte technique à confirmer par le gestionnaire de réseau)."
+    )
+    assert classify_request(request=small_request(), params=P).reason == (
+        "Autoconsommation totale sans injection, installation de 6 kVA (au plus 36 kVA) : "
+        "convention d'autoconsommation sans injection (CACSI)."
+    )
+    hta = bt_request(installed_power_kva=D("300"), pracc_inj_kva=D("300"))
+    assert classify_request(request=hta, params=P).reason == (
+        "Injection de 300 kVA, au-delà de 250 kVA : raccordement en HTA, non traité en ligne."
+    )
+
+
+def test_a_reason_written_on_first_read_behaves_as_a_plain_field() -> None:
+    import dataclasses
+    import pickle
+
+    from raccord.rules.classification import Classification
+
+    def fresh() -> Classification:
+        # A request object not seen before: its classification's reason is not written yet.
+        return classify_request(request=bt_request(pracc_inj_kva=D("99")), params=P)
+
+    text = fresh().reason
+    eager = Classification(Path.BT_36_250, text, D("99"), "pracc_inj_kva")
+    assert [f.name for f in dataclasses.fields(Classification)] == [
+        "path",
+        "reason",
+        "power_kva",
+        "field",
+    ]
+    assert fresh() == eager and hash(fresh()) == hash(eager)
+    assert repr(fresh()) == repr(eager) and text in repr(fresh())
+    assert dataclasses.asdict(fresh()) == dataclasses.asdict(eager)
+    assert dataclasses.replace(fresh(), field="x").reason == text
+    assert pickle.loads(pickle.dumps(fresh())) == eager  # noqa: S301 - our own bytes
+    assert pickle.loads(pickle.dumps(fresh())).reason == text  # noqa: S301
+    c = fresh()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.reason = "autre"  # type: ignore[misc]
+    assert c.reason == text and c.reason is c.reason  # written once, then kept

@@ -189,3 +189,24 @@ def test_delivery_point_without_injection_is_refused() -> None:
 def test_sub_variant_for_unknown_variant_is_refused() -> None:
     with pytest.raises(RulesError):
         sub_variant_for(5, big_inj=False, big_sout=False, private=False)
+
+
+def test_remembered_delivery_points_are_bounded_and_equal_fresh_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from raccord.rules import technical_values as tvs
+
+    requests = [
+        _request(inj, option, w, sout, loc)
+        for inj in ("60", "130")
+        for option, w, sout in ((TOTAL, NONE, "0"), (TOTAL, NEW, "150"), (SURPLUS, EXISTING, "50"))
+        for loc in (LIMIT, PRIVATE)
+    ]
+    first = [delivery_point(request=r, params=P) for r in requests]
+    monkeypatch.setattr(tvs, "MEMO_MAX", 3)
+    monkeypatch.setattr(tvs, "MEMO_BUDGET", 5)
+    snapshot = tvs.technical_values(P, on=requests[0].reference_date)
+    snapshot.memo.clear()
+    for _ in range(3):
+        assert [delivery_point(request=r, params=P) for r in requests] == first
+        assert len(snapshot.memo) <= 3
