@@ -6,10 +6,11 @@ dossiers per second for the full chain on one core and the ratio against the inp
 baseline measured in the same process. Target: >= 10 000 dossiers/s (read, not enforced).
 
 Every timed run evaluates N dossiers the process has never seen (a new seed each run): each
-dossier has its own request, its own cost lines (amounts drawn to the cent) and its own feeder.
-The rules core remembers what many dossiers share (parameters per date, decisions of the
-groups decided from enums), warmed here by a first run on other dossiers, but nothing a dossier
-could only find again by being evaluated twice. The timed loop builds each dossier's input
+dossier has its own request, its own cost lines (amounts drawn to the cent) and its own feeder,
+and a reference date drawn among nearly four years of days. The rules core remembers what many
+dossiers share (parameters per date, decisions of the groups decided from enums), warmed here by
+a first run on other dossiers (whose figure, every cache empty, is printed apart), but nothing a
+dossier could only find again by being evaluated twice. The timed loop builds each dossier's input
 dataclasses from plain tuples (as a batch job reading rows would) and then runs the chain; the
 figure for the same N dossiers evaluated again is printed too, labelled as such.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 import gc
 import sys
 import time
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,19 +49,32 @@ from tests.rules.feeders import random_study
 Dossier = tuple[tuple[object, ...], tuple[object, ...], tuple[Decimal, ...], VoltageStudyInput]
 
 
+FIRST_DAY = date(2023, 1, 1)
+DAYS = (date(2026, 10, 31) - FIRST_DAY).days + 1
+
+
 def dossiers(n: int, seed: int) -> list[Dossier]:
-    """N new dossiers: request and study fields, three cost-line amounts, a feeder."""
+    """N new dossiers: request and study fields, three cost-line amounts, a feeder.
+
+    Each dossier's reference date is drawn among the days of 2023-01-01 to 2026-10-31 (the
+    rules remember what depends on the parameters of a date: 10,000 dossiers see most days),
+    and its feeder is studied on that date.
+    """
     rng = np.random.default_rng(seed)
     cents = rng.integers(1, 10**7, size=(n, 3))
-    return [
-        (
-            request,
-            study,
-            tuple(Decimal(int(c)).scaleb(-2) for c in row),
-            random_study(rng),
+    days = rng.integers(0, DAYS, size=n)
+    out: list[Dossier] = []
+    for (request, study), row, day in zip(generate(n, seed=seed), cents, days, strict=True):
+        on = FIRST_DAY + timedelta(days=int(day))
+        out.append(
+            (
+                (*request[:6], on, *request[7:]),
+                study,
+                tuple(Decimal(int(c)).scaleb(-2) for c in row),
+                replace(random_study(rng), on=on),
+            )
         )
-        for (request, study), row in zip(generate(n, seed=seed), cents, strict=True)
-    ]
+    return out
 
 
 def main() -> int:
@@ -112,7 +128,7 @@ def main() -> int:
             voltage_study(params, study=feeder)
         return time.perf_counter() - start
 
-    chain(batches[0])
+    cold = chain(batches[0])
     base = min(baseline() for _ in range(3))
     full = min(chain(batch) for batch in batches[1:])
     again = min(chain(batches[-1]) for _ in range(2))
@@ -122,6 +138,7 @@ def main() -> int:
     print(f"ratio chain / baseline time:                {full / base:10.1f} x")
     print(f"per dossier:                                {full / n * 1e6:10.1f} µs")
     print(f"the same dossiers evaluated again:          {n / again:10,.0f} dossiers/s")
+    print(f"first run, every cache empty (not timed above): {n / cold:6,.0f} dossiers/s")
     print(f"target >= 10,000 dossiers/s: {'OK' if n / full >= 10_000 else 'MISSED'}")
     return 0
 

@@ -9,7 +9,7 @@ parameter, whichever rule needs it.
 Also here, two more speed-ups of the technical rules (no new rule either):
 
 * :attr:`TechnicalValues.memo`: results that depend only on the snapshot and a few enum / bool
-  / string inputs (:func:`derived`, :func:`remember`), kept with the snapshot itself;
+  / string inputs (:func:`remember`, read from ``memo``), kept with the snapshot itself;
 * :func:`lazy_text`: the French explanations of the results (``reason``) are written when they
   are first read, from what the rule passes (a recipe), instead of for every request.
 """
@@ -17,7 +17,7 @@ Also here, two more speed-ups of the technical rules (no new rule either):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar, cast
@@ -32,7 +32,7 @@ from raccord.rules.parameters import ParameterSet
 class TechnicalValues:
     """Every technical parameter value in force on ``on`` (see ``defaults_technical``).
 
-    ``memo`` holds what the rules derived from these values alone (see :func:`derived`); it is
+    ``memo`` holds what the rules derived from these values alone (see :func:`remember`); it is
     left out of ``repr``, equality and hashing.
     """
 
@@ -149,11 +149,6 @@ MEMO_BUDGET = 16384
 _remembered = [0]  # entries added since the memos last started afresh
 
 
-def derived(tv: TechnicalValues, key: tuple[object, ...]) -> object | None:
-    """The result remembered by :func:`remember` for ``tv`` and ``key``, or ``None``."""
-    return tv.memo.get(key)
-
-
 def remember(tv: TechnicalValues, key: tuple[object, ...], result: object) -> None:
     """Keep ``result``, computed from ``tv`` and the inputs ``key`` only (bounded cache)."""
     memo = tv.memo
@@ -162,8 +157,10 @@ def remember(tv: TechnicalValues, key: tuple[object, ...], result: object) -> No
     _remembered[0] += 1
     if _remembered[0] > MEMO_BUDGET:
         _remembered[0] = 0
-        for _params, by_date in _CACHE.values():
-            for values in by_date.values():
+        # Copies (made by C code, in one step under the GIL): another thread may add or drop a
+        # snapshot meanwhile; iterating the live dicts would then raise.
+        for _params, by_date in list(_CACHE.values()):
+            for values in list(by_date.values()):
                 values.memo.clear()
         memo.clear()
     memo[key] = result
@@ -229,7 +226,27 @@ def technical_values(params: ParameterSet, *, on: date) -> TechnicalValues:
                 f"{error.message} Date de référence hors des périodes des paramètres "
                 f"techniques (paramètre « {error.field} »).",
             ) from error
+        values = _sharing_memo(values)
         if len(by_date) >= _CACHE_MAX_DATES:
             by_date.clear()
         by_date[on] = values
     return values
+
+
+# Snapshots of different dates (or sets) whose values are all equal share one memo: what the
+# rules remember depends on the values only, never on the date (``on``), and parameters change
+# rarely, so a few memos serve every date. values (but ``on`` and ``memo``) -> memo; bounded.
+_MEMOS: dict[tuple[object, ...], dict[tuple[object, ...], object]] = {}
+_MEMOS_MAX = 256
+_SHARED_BY = tuple(f.name for f in fields(TechnicalValues) if f.name not in ("on", "memo"))
+
+
+def _sharing_memo(values: TechnicalValues) -> TechnicalValues:
+    key = tuple(getattr(values, name) for name in _SHARED_BY)
+    memo = _MEMOS.get(key)
+    if memo is None:
+        if len(_MEMOS) >= _MEMOS_MAX:
+            _MEMOS.clear()
+        _MEMOS[key] = values.memo
+        return values
+    return replace(values, memo=memo)

@@ -1475,8 +1475,10 @@ assert not any(_GROUP_FAST[gid][0] for gid in _POWER_GROUPS)  # no power group i
 _IN_GROUP_ORDER: Callable[[list[Decision]], tuple[Decision, ...]] = itemgetter(
     *(_DECIDED_ORDER.index(gid) for gid in GROUPS)
 )
-# The order in which the groups were decided before _decide_fixed existed: ``chosen`` is built
-# in that order so that even its iteration order is unchanged.
+# The order in which the groups were decided before _decide_fixed existed: the sequential
+# planner (a plan with confirmations) builds ``chosen`` in that order. A plan without takes the
+# clusters' order: the frozenset is equal either way (its iteration order may differ; readers
+# test membership or sort it).
 _DECISION_ORDER = (
     "TITRE", "BENEF", "2.1", "3.1", "3.1.V1.O", "3.1.V2.O", "3.2", "3.3", "4.O", "4.1",
     "4.2.1", "4.2.2", "4.2.3", "4.4", "5.1.2.1", "6.O", "6.V", "6.V1.SV", "6.V2.SV", "6.V3.SV",

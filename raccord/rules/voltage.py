@@ -498,13 +498,17 @@ def _constants(params: ParameterSet, on: date) -> _Constants:
     return known
 
 
+_UNKNOWN = object()
+
+
 def _catalogue_resistance(
     known: _Constants, params: ParameterSet, on: date, ext: Extension
 ) -> float | None:
     key = (ext.conductor_type, ext.section_mm2)
     resistance = known.resistance
-    if key in resistance:
-        return resistance[key]
+    found = resistance.get(key, _UNKNOWN)  # one lookup: another thread may clear() meanwhile
+    if found is not _UNKNOWN:
+        return found  # type: ignore[return-value]
     try:
         value: float | None = float(
             params.decimal(f"cable.resistance_ohm_per_km.{key[0]}.{key[1]}", on=on)
@@ -522,8 +526,9 @@ def _catalogue_reactance(
 ) -> float | None:
     conductor = ext.conductor_type
     reactance = known.reactance
-    if conductor in reactance:
-        return reactance[conductor]
+    found = reactance.get(conductor, _UNKNOWN)
+    if found is not _UNKNOWN:
+        return found  # type: ignore[return-value]
     try:
         value: float | None = float(
             params.decimal(f"cable.reactance_ohm_per_km.{conductor}", on=on)
