@@ -438,3 +438,16 @@ def test_memos_start_afresh_while_other_threads_add_snapshots(
             thread.join()
         sys.setswitchinterval(interval)
     assert not failures, failures
+
+
+def test_snapshots_of_equal_values_share_one_memo_and_others_do_not() -> None:
+    # What the rules remember depends on the technical values only, never on the date: two
+    # dates of one parameter period share a memo; a date where a value changed (the accepted
+    # certificate standards, from 2025) has its own.
+    first = technical_values.technical_values(P, on=date(2024, 3, 1))
+    same = technical_values.technical_values(P, on=date(2024, 9, 30))
+    changed = technical_values.technical_values(P, on=date(2025, 3, 1))
+    assert first is not same and first.on != same.on
+    assert first.memo is same.memo
+    assert changed.memo is not first.memo
+    assert changed.accepted_certificate_standards != first.accepted_certificate_standards
