@@ -24,21 +24,22 @@ from django.utils.translation import gettext_lazy as _
 
 from raccord.core.parameters import parameters_current
 from raccord.dossiers.cacsi_sections import (
+    INVERTER_FIELDS,
     PDL_HELP,
-    SECTORS,
-    TECHNOLOGIES,
     YES_NO,
     AddressesForm,
     CommissioningForm,
     ExploitantForm,
-    FrenchDecimalField,
+    InstallationBaseForm,
     KvaField,
     RequesterBaseForm,
     Section,
     SectionForm,
-    _standard_choices,
+    conversion_field,
+    inverter_conditions,
     postal_code_field,
     with_help_text,
+    with_label,
 )
 from raccord.rules.classification import Path, classify_request, export_limitation
 from raccord.rules.errors import RulesError
@@ -56,7 +57,6 @@ from raccord.rules.inputs import (
     Usage,
     Withdrawal,
 )
-from raccord.rules.protections import accepted_certificate_standards
 
 SITE = "chantier"
 REQUESTER = "demandeur"
@@ -465,27 +465,18 @@ class BtConnectionForm(BtSectionForm):
         return data
 
 
-class BtInstallationForm(BtSectionForm):
+class BtInstallationForm(InstallationBaseForm, BtSectionForm):
     title = _("Installation de production")
-    sector = forms.ChoiceField(
-        label=_("Filière de production"),
-        choices=[("", "—")] + [(k, v[0]) for k, v in SECTORS.items()],
+    inverter_kind = conversion_field(
+        ("machine_tournante", _("Machine(s) tournante(s) (sans onduleur)"))
     )
-    technology = forms.ChoiceField(label=_("Technologie"), choices=[("", "—"), *TECHNOLOGIES])
-    inverter_kind = forms.ChoiceField(
-        label=_("Conversion"),
-        choices=[
-            ("onduleur", _("Onduleur(s)")),
-            ("machine_tournante", _("Machine(s) tournante(s) (sans onduleur)")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    inverter_make = forms.CharField(label=_("Marque des onduleurs"), max_length=80)
-    inverter_model = forms.CharField(label=_("Modèle des onduleurs"), max_length=80)
-    inverter_count = forms.IntegerField(label=_("Nombre d'onduleurs"), min_value=1, max_value=500)
-    inverter_unit_kva = KvaField(
-        label=_("Puissance unitaire de sortie d'un onduleur (kVA)"),
-        help_text=_("Le nombre d'onduleurs fois leur puissance donne la puissance installée."),
+    inverter_make = with_label(InstallationBaseForm, "inverter_make", _("Marque des onduleurs"))
+    inverter_model = with_label(InstallationBaseForm, "inverter_model", _("Modèle des onduleurs"))
+    inverter_unit_kva = with_label(
+        InstallationBaseForm,
+        "inverter_unit_kva",
+        _("Puissance unitaire de sortie d'un onduleur (kVA)"),
+        _("Le nombre d'onduleurs fois leur puissance donne la puissance installée."),
     )
     machine_kind = forms.ChoiceField(
         label=_("Type de machine"),
@@ -510,21 +501,6 @@ class BtInstallationForm(BtSectionForm):
             "la protection B.1 est requise."
         ),
     )
-    certificate_standard = forms.ChoiceField(
-        label=_("Norme citée par le certificat"), choices=[("", "—")]
-    )
-    storage = forms.ChoiceField(
-        label=_("Stockage d'énergie"),
-        choices=[("aucun", _("Aucun")), ("batterie", _("Batterie"))],
-        widget=forms.RadioSelect,
-    )
-    storage_capacity_kwh = FrenchDecimalField(
-        label=_("Capacité de la batterie (kWh)"),
-        max_digits=8,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        localize=True,
-    )
     rfg_scope = forms.ChoiceField(
         label=_("Soumission au code de réseau RfG"),
         choices=[
@@ -539,58 +515,39 @@ class BtInstallationForm(BtSectionForm):
         ),
     )
 
-    inverter_fields = ("inverter_make", "inverter_model", "inverter_count", "inverter_unit_kva")
+    certificate_help = _(
+        "Norme citée par le certificat de conformité des onduleurs. Acceptée(s) à ce jour : %(s)s."
+    )
+    integrated_decoupling = DecouplingKind.SEPARATION_DEVICE.value
+    without_inverters = "machine_tournante"
+    integrated_without_inverters = _(
+        "Sans onduleur, la protection de découplage est de type B.1 (relais)."
+    )
     machine_fields = ("machine_kind", "machine_count", "machine_unit_kva")
+    field_order = [
+        "sector",
+        "technology",
+        "inverter_kind",
+        *INVERTER_FIELDS,
+        *machine_fields,
+        "decoupling",
+        "certificate_standard",
+        "storage",
+        "storage_capacity_kwh",
+        "rfg_scope",
+    ]
     conditions = {
-        **{name: ("inverter_kind", ("onduleur",)) for name in inverter_fields},
+        **inverter_conditions(("onduleur",)),
         **{name: ("inverter_kind", ("machine_tournante",)) for name in machine_fields},
-        "certificate_standard": ("decoupling", (DecouplingKind.SEPARATION_DEVICE.value,)),
+        "certificate_standard": ("decoupling", (integrated_decoupling,)),
         "storage_capacity_kwh": ("storage", ("batterie",)),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["certificate_standard"].choices = _standard_choices()
-        try:
-            accepted = accepted_certificate_standards(
-                on=timezone.localdate(), params=parameters_current()
-            )
-        except RulesError:
-            accepted = ()
-        self.accepted_standards = accepted
-        self.fields["certificate_standard"].help_text = _(
-            "Norme citée par le certificat de conformité des onduleurs. Acceptée(s) à ce jour : "
-            "%(s)s."
-        ) % {"s": ", ".join(accepted) or "—"}
-
-    def clean_certificate_standard(self) -> str:
-        value: str = self.cleaned_data.get("certificate_standard", "")
-        if value and value not in self.accepted_standards:
-            raise forms.ValidationError(
-                _(
-                    "Un certificat citant « %(v)s » n'est plus accepté : à ce jour, le certificat "
-                    "doit citer %(a)s."
-                )
-                % {"v": value, "a": " ou ".join(self.accepted_standards)}
-            )
-        return value
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        sector, technology = data.get("sector"), data.get("technology")
-        if sector and technology and technology not in [k for k, _l in SECTORS[sector][1]]:
-            self.add_error(
-                "technology", _("Cette technologie ne relève pas de la filière choisie.")
-            )
+        self.check_technology(data)
+        self.check_decoupling(data)
         converter = data.get("inverter_kind")
-        if (
-            data.get("decoupling") == DecouplingKind.SEPARATION_DEVICE
-            and converter == "machine_tournante"
-        ):
-            self.add_error(
-                "decoupling",
-                _("Sans onduleur, la protection de découplage est de type B.1 (relais)."),
-            )
         installed = parse_decimal(self.answers(CONNECTION).get("installed_power_kva"))
         if converter == "onduleur":
             count, unit, field = (
@@ -608,23 +565,21 @@ class BtInstallationForm(BtSectionForm):
             what = _("machine(s)")
         if unit == 0:
             self.add_error(field, _("La puissance doit être supérieure à 0 kVA."))
-        elif installed and count and unit and converter:
-            total = unit * count
-            if abs(total - installed) > Decimal("0.01") * max(installed, Decimal(1)):
-                self.add_error(
-                    field,
-                    _(
-                        "%(c)s %(w)s de %(u)s kVA font %(t)s kVA, différent de la puissance "
-                        "installée déclarée (%(p)s kVA, section « Puissances et raccordement »)."
-                    )
-                    % {
-                        "c": count,
-                        "w": what,
-                        "u": _kva(unit),
-                        "t": _kva(total),
-                        "p": _kva(installed),
-                    },
+        elif converter and (total := self.units_total_differs(count, unit, installed)) is not None:
+            self.add_error(
+                field,
+                _(
+                    "%(c)s %(w)s de %(u)s kVA font %(t)s kVA, différent de la puissance "
+                    "installée déclarée (%(p)s kVA, section « Puissances et raccordement »)."
                 )
+                % {
+                    "c": count,
+                    "w": what,
+                    "u": _kva(unit),
+                    "t": _kva(total),
+                    "p": _kva(installed),
+                },
+            )
         return data
 
 

@@ -157,6 +157,15 @@ def with_help_text(form_class: type[forms.Form], name: str, help_text: Any) -> f
     return field
 
 
+def with_label(
+    form_class: type[forms.Form], name: str, label: Any, help_text: Any = ""
+) -> forms.Field:
+    """A copy of the field ``name`` of ``form_class`` under a label and help text of its own."""
+    field = with_help_text(form_class, name, help_text)
+    field.label = label
+    return field
+
+
 class RequesterBaseForm(SectionForm):
     """The « Demandeur » fields that every kind of request asks the same way: the producer's
     name and company details, its contact, and the third party (installer, mandataire) who may
@@ -318,17 +327,40 @@ def _standard_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [(s, s) for s in seen]
 
 
-class TechnicalForm(SectionForm):
-    title = _("Précisions techniques")
-    injection_option = forms.ChoiceField(
-        label=_("Option d'injection"),
-        choices=[("autoconsommation_totale", _("Autoconsommation totale (rien n'est injecté)"))],
+def conversion_field(*others: tuple[str, Any], help_text: Any = "") -> forms.ChoiceField:
+    """The « Conversion » question (``inverter_kind``): inverters, or the kind's other ways."""
+    return forms.ChoiceField(
+        label=_("Conversion"),
+        choices=[("onduleur", _("Onduleur(s)")), *others],
         widget=forms.RadioSelect,
-        help_text=_(
-            "Une CACSI déclare une installation qui consomme toute sa production. Pour injecter "
-            "(totalité ou surplus), faites une demande de raccordement en injection."
-        ),
+        help_text=help_text,
     )
+
+
+INVERTER_FIELDS = ("inverter_make", "inverter_model", "inverter_count", "inverter_unit_kva")
+
+
+def inverter_conditions(kinds: tuple[str, ...]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The inverter fields apply when ``inverter_kind`` is one of ``kinds``."""
+    return {name: ("inverter_kind", kinds) for name in INVERTER_FIELDS}
+
+
+class InstallationBaseForm(SectionForm):
+    """The production installation as every kind of request asks it: sector and technology,
+    storage, the inverters and the standard cited by the decoupling certificate, which must be
+    accepted on the day (:func:`raccord.rules.protections.accepted_certificate_standards`).
+
+    Each kind declares its own ``inverter_kind`` (:func:`conversion_field`) and ``decoupling``,
+    sets the class attributes below, puts the fields in place with ``field_order``, builds its
+    ``conditions`` (:func:`inverter_conditions`) and calls the ``check_…`` methods from its
+    ``clean`` in its own order. A label that differs is a copy (:func:`with_label`).
+    """
+
+    sector = forms.ChoiceField(
+        label=_("Filière de production"),
+        choices=[("", "—")] + [(k, v[0]) for k, v in SECTORS.items()],
+    )
+    technology = forms.ChoiceField(label=_("Technologie"), choices=[("", "—"), *TECHNOLOGIES])
     storage = forms.ChoiceField(
         label=_("Stockage d'énergie"),
         choices=[("aucun", _("Aucun")), ("batterie", _("Batterie"))],
@@ -341,11 +373,92 @@ class TechnicalForm(SectionForm):
         min_value=Decimal("0.01"),
         localize=True,
     )
-    sector = forms.ChoiceField(
-        label=_("Filière de production"),
-        choices=[("", "—")] + [(k, v[0]) for k, v in SECTORS.items()],
+    inverter_make = forms.CharField(label=_("Marque de l'onduleur"), max_length=80)
+    inverter_model = forms.CharField(label=_("Modèle de l'onduleur"), max_length=80)
+    inverter_count = forms.IntegerField(label=_("Nombre d'onduleurs"), min_value=1, max_value=500)
+    inverter_unit_kva = KvaField(label=_("Puissance unitaire de sortie (kVA)"))
+    certificate_standard = forms.ChoiceField(
+        label=_("Norme citée par le certificat"), choices=[("", "—")]
     )
-    technology = forms.ChoiceField(label=_("Technologie"), choices=[("", "—"), *TECHNOLOGIES])
+
+    inverter_fields = INVERTER_FIELDS
+    #: The help text of ``certificate_standard``; ``%(s)s``: the standards accepted today.
+    certificate_help: Any = _(
+        "Norme citée par le certificat de conformité de l'onduleur. Acceptée(s) à ce jour : %(s)s."
+    )
+    #: The ``decoupling`` value « integrated to the inverters », which needs a certificate.
+    integrated_decoupling: str = ""
+    #: The ``inverter_kind`` value « without inverters » and the error when both are chosen.
+    without_inverters: str = ""
+    integrated_without_inverters: Any = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_standard"].choices = _standard_choices()
+        try:
+            accepted = accepted_certificate_standards(
+                on=timezone.localdate(), params=parameters_current()
+            )
+        except RulesError:
+            accepted = ()
+        self.accepted_standards = accepted
+        self.fields["certificate_standard"].help_text = self.certificate_help % {
+            "s": ", ".join(accepted) or "—"
+        }
+
+    def clean_certificate_standard(self) -> str:
+        value: str = self.cleaned_data.get("certificate_standard", "")
+        if value and value not in self.accepted_standards:
+            raise forms.ValidationError(
+                _(
+                    "Un certificat citant « %(v)s » n'est plus accepté : à ce jour, le certificat "
+                    "doit citer %(a)s."
+                )
+                % {"v": value, "a": " ou ".join(self.accepted_standards)}
+            )
+        return value
+
+    def check_technology(self, data: Mapping[str, Any]) -> None:
+        """The technology must belong to the sector."""
+        sector, technology = data.get("sector"), data.get("technology")
+        if sector and technology and technology not in [k for k, _l in SECTORS[sector][1]]:
+            self.add_error(
+                "technology", _("Cette technologie ne relève pas de la filière choisie.")
+            )
+
+    def check_decoupling(self, data: Mapping[str, Any]) -> None:
+        """Without inverters, the decoupling protection cannot be integrated to them."""
+        if (
+            data.get("decoupling") == self.integrated_decoupling
+            and data.get("inverter_kind") == self.without_inverters
+        ):
+            self.add_error("decoupling", self.integrated_without_inverters)
+
+    @staticmethod
+    def units_total_differs(
+        count: int | None, unit: Decimal | None, power: Decimal | None
+    ) -> Decimal | None:
+        """``count * unit`` when all three are given and it is more than 1 % (of at least
+        1 kVA) away from ``power``; otherwise ``None``."""
+        if not (power and count and unit):
+            return None
+        total = unit * count
+        if abs(total - power) > Decimal("0.01") * max(power, Decimal(1)):
+            return total
+        return None
+
+
+class TechnicalForm(InstallationBaseForm):
+    title = _("Précisions techniques")
+    injection_option = forms.ChoiceField(
+        label=_("Option d'injection"),
+        choices=[("autoconsommation_totale", _("Autoconsommation totale (rien n'est injecté)"))],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Une CACSI déclare une installation qui consomme toute sa production. Pour injecter "
+            "(totalité ou surplus), faites une demande de raccordement en injection."
+        ),
+    )
     max_power_kva = KvaField(
         label=_("Puissance maximale de l'installation (kVA)"),
         help_text=_("Somme des puissances de sortie des onduleurs ; au plus 36 kVA."),
@@ -367,23 +480,14 @@ class TechnicalForm(SectionForm):
     )
     phase2_kva = KvaField(label=_("Puissance sur la phase 2 (kVA)"))
     phase3_kva = KvaField(label=_("Puissance sur la phase 3 (kVA)"))
-    inverter_kind = forms.ChoiceField(
-        label=_("Conversion"),
-        choices=[
-            ("onduleur", _("Onduleur(s)")),
-            ("micro_onduleurs", _("Micro-onduleurs")),
-            ("sans", _("Sans onduleur (machine tournante)")),
-        ],
-        widget=forms.RadioSelect,
+    inverter_kind = conversion_field(
+        ("micro_onduleurs", _("Micro-onduleurs")),
+        ("sans", _("Sans onduleur (machine tournante)")),
         help_text=_(
             "Sans onduleur, les unités de production doivent respecter le tableau 55B de la "
             "NF C 15-100 (intensités maximales de démarrage des moteurs)."
         ),
     )
-    inverter_make = forms.CharField(label=_("Marque de l'onduleur"), max_length=80)
-    inverter_model = forms.CharField(label=_("Modèle de l'onduleur"), max_length=80)
-    inverter_count = forms.IntegerField(label=_("Nombre d'onduleurs"), min_value=1, max_value=500)
-    inverter_unit_kva = KvaField(label=_("Puissance unitaire de sortie (kVA)"))
     decoupling = forms.ChoiceField(
         label=_("Protection de découplage"),
         choices=[
@@ -396,46 +500,37 @@ class TechnicalForm(SectionForm):
             "conformité de l'onduleur dans les pièces jointes."
         ),
     )
-    certificate_standard = forms.ChoiceField(
-        label=_("Norme citée par le certificat"), choices=[("", "—")]
-    )
 
-    inverter_fields = ("inverter_make", "inverter_model", "inverter_count", "inverter_unit_kva")
+    integrated_decoupling = "integree"
+    without_inverters = "sans"
+    integrated_without_inverters = _(
+        "Sans onduleur, la protection de découplage ne peut pas y être intégrée."
+    )
+    field_order = [
+        "injection_option",
+        "storage",
+        "storage_capacity_kwh",
+        "sector",
+        "technology",
+        "max_power_kva",
+        "connection_power_kva",
+        "phases",
+        "phase1_kva",
+        "phase2_kva",
+        "phase3_kva",
+        "inverter_kind",
+        *INVERTER_FIELDS,
+        "decoupling",
+        "certificate_standard",
+    ]
     conditions = {
         "storage_capacity_kwh": ("storage", ("batterie",)),
         "phase1_kva": ("phases", ("triphase",)),
         "phase2_kva": ("phases", ("triphase",)),
         "phase3_kva": ("phases", ("triphase",)),
-        **{name: ("inverter_kind", ("onduleur", "micro_onduleurs")) for name in inverter_fields},
-        "certificate_standard": ("decoupling", ("integree",)),
+        **inverter_conditions(("onduleur", "micro_onduleurs")),
+        "certificate_standard": ("decoupling", (integrated_decoupling,)),
     }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["certificate_standard"].choices = _standard_choices()
-        try:
-            accepted = accepted_certificate_standards(
-                on=timezone.localdate(), params=parameters_current()
-            )
-        except RulesError:
-            accepted = ()
-        self.accepted_standards = accepted
-        self.fields["certificate_standard"].help_text = _(
-            "Norme citée par le certificat de conformité de l'onduleur. Acceptée(s) à ce jour : "
-            "%(s)s."
-        ) % {"s": ", ".join(accepted) or "—"}
-
-    def clean_certificate_standard(self) -> str:
-        value: str = self.cleaned_data.get("certificate_standard", "")
-        if value and value not in self.accepted_standards:
-            raise forms.ValidationError(
-                _(
-                    "Un certificat citant « %(v)s » n'est plus accepté : à ce jour, le certificat "
-                    "doit citer %(a)s."
-                )
-                % {"v": value, "a": " ou ".join(self.accepted_standards)}
-            )
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -472,28 +567,19 @@ class TechnicalForm(SectionForm):
                         )
                         % {"t": f"{total:n}", "p": f"{pmax:n}"},
                     )
-        sector, technology = data.get("sector"), data.get("technology")
-        if sector and technology and technology not in [k for k, _l in SECTORS[sector][1]]:
-            self.add_error(
-                "technology", _("Cette technologie ne relève pas de la filière choisie.")
-            )
+        self.check_technology(data)
         count, unit = data.get("inverter_count"), data.get("inverter_unit_kva")
-        if pmax and count and unit and self.applies("inverter_count"):
-            total = unit * count
-            if abs(total - pmax) > Decimal("0.01") * max(pmax, Decimal(1)):
-                self.add_error(
-                    "inverter_unit_kva",
-                    _(
-                        "%(c)s onduleur(s) de %(u)s kVA font %(t)s kVA, différent de la puissance "
-                        "maximale déclarée (%(p)s kVA)."
-                    )
-                    % {"c": count, "u": f"{unit:n}", "t": f"{total:n}", "p": f"{pmax:n}"},
-                )
-        if data.get("decoupling") == "integree" and data.get("inverter_kind") == "sans":
+        total = self.units_total_differs(count, unit, pmax)
+        if total is not None and self.applies("inverter_count"):
             self.add_error(
-                "decoupling",
-                _("Sans onduleur, la protection de découplage ne peut pas y être intégrée."),
+                "inverter_unit_kva",
+                _(
+                    "%(c)s onduleur(s) de %(u)s kVA font %(t)s kVA, différent de la puissance "
+                    "maximale déclarée (%(p)s kVA)."
+                )
+                % {"c": count, "u": f"{unit:n}", "t": f"{total:n}", "p": f"{pmax:n}"},
             )
+        self.check_decoupling(data)
         return data
 
 
