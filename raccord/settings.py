@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,21 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+_RATE = re.compile(r"(\d+)/(\d*)(s|sec|m|min|h|hour|d|day)")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate « calls/period » as django-ninja's throttling reads it: ``120/min``, ``1000/h``,
+    ``10/5m`` (s, sec, m, min, h, hour, d, day, optionally preceded by a number)."""
+    raw = "".join(os.environ.get(name, "").split()) or default
+    match = _RATE.fullmatch(raw)
+    if match is None or int(match[1]) < 1 or (match[2] and int(match[2]) < 1):
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a rate such as 120/min or 1000/h, not {raw!r}."
+        )
+    return raw
 
 
 # --- Core -------------------------------------------------------------------------------------
@@ -157,6 +173,31 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------------------------
+# Holds the API rate limits and the login rate limits (allauth): in production it must be shared
+# by every worker process (and every host), so it is the database by default (one table, made by
+# ``manage.py createcachetable``) or Redis (``RACCORD_CACHE=redis://…``, with the ``redis``
+# package installed). ``memory`` is per process: the limits then multiply by the processes.
+_cache = os.environ.get("RACCORD_CACHE", "database" if PRODUCTION else "memory").strip()
+if _cache == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "raccord_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+elif _cache.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache}
+    }
+elif _cache == "memory":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"RACCORD_CACHE must be database, memory or a redis:// address, not {_cache!r}."
+    )
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -363,3 +404,11 @@ RACCORD_NOTIFICATION_MAX_ATTEMPTS = env_int("RACCORD_NOTIFICATION_MAX_ATTEMPTS",
 # How often a process checks whether the regulatory parameters were edited elsewhere
 # (raccord/core/parameters.py): one cheap query at most this often.
 RACCORD_PARAMETERS_RECHECK_SECONDS = env_int("RACCORD_PARAMETERS_RECHECK_SECONDS", 2)
+# Requester API rate limits (raccord/api/throttling.py, django-ninja's throttling): calls per
+# account (all of a person's tokens together), and per client address for calls without a valid
+# token. A refused call gets 429 with Retry-After.
+RACCORD_API_RATE_USER = env_rate("RACCORD_API_RATE_USER", "120/min")
+RACCORD_API_RATE_ANON = env_rate("RACCORD_API_RATE_ANON", "30/min")
+# Reverse proxies in front of Raccord that append the client's address to X-Forwarded-For: the
+# address limited for calls without a token is the one the nearest of them saw (0: REMOTE_ADDR).
+NINJA_NUM_PROXIES = env_int("RACCORD_PROXY_COUNT", 1 if PRODUCTION else 0)

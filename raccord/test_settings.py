@@ -24,3 +24,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 # check would add a query to whichever request crosses the 2 s mark (query-count tests). The
 # tests of that check set the interval themselves (tests/core/test_operations.py).
 RACCORD_PARAMETERS_RECHECK_SECONDS = 3600
+
+# The API rate limits would otherwise refuse the many calls some tests make in a minute; the
+# tests of the limits set low rates themselves (tests/api/test_throttling.py).
+RACCORD_API_RATE_USER = "100000/min"
+RACCORD_API_RATE_ANON = "100000/min"

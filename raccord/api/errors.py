@@ -4,16 +4,18 @@
 * field errors (422): ``{"detail": "...", "errors": {"<champ>": ["<message>", ...]}}``, the
   messages being exactly those of the portal's forms and services (``__all__`` for the errors
   that concern no single field);
-* 401 also carries ``WWW-Authenticate: Bearer`` (RFC 6750).
+* 401 also carries ``WWW-Authenticate: Bearer`` (RFC 6750);
+* 429 (rate limit, :mod:`raccord.api.throttling`) also carries ``Retry-After`` in seconds.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -24,6 +26,11 @@ AUTH_REQUIRED = (
     "Authentification requise : envoyez votre jeton d'accès dans l'en-tête "
     "« Authorization: Bearer <jeton> » (créez-le depuis votre profil, « Accès à l'API »)."
 )
+
+
+def too_many_requests(seconds: int) -> str:
+    unit = "seconde" if seconds <= 1 else "secondes"
+    return f"Trop de requêtes : réessayez dans {seconds} {unit}."
 
 
 class ApiError(Exception):
@@ -106,6 +113,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, _body(str(exc)), status=exc.status_code)
 
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        seconds = max(1, math.ceil(exc.wait or 0))
+        response = api.create_response(request, _body(too_many_requests(seconds)), status=429)
+        response["Retry-After"] = str(seconds)
+        return response
+
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
@@ -118,4 +131,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(ValidationError, invalid)

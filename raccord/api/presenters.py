@@ -1,7 +1,7 @@
 """What the API answers about a dossier, built from the same selectors and helpers as the portal.
 
-The milestones and the CACSI 15-day rule come from the portal's tracking tab
-(``raccord.portal.views_tracking``) so that both show the same labels, dates and explanation;
+The milestones and the CACSI 15-day rule come from ``raccord.tracking.selectors``, as in the
+portal's tracking tab, so that both show the same labels, dates and explanation;
 the sections' completeness, locks and errors from ``raccord.dossiers.services``.
 """
 
@@ -26,9 +26,9 @@ from raccord.dossiers.services import (
     section_evaluate,
 )
 from raccord.offers.models import Offer
-from raccord.portal.views_tracking import commissioning_rule, milestones_for
 from raccord.tracking.messaging import CLOSED_STATES
 from raccord.tracking.models import Action, Message, MessageAttachment
+from raccord.tracking.selectors import commissioning_rule, milestones_for
 
 NAMESPACE = "api-v1"
 

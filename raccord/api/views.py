@@ -41,14 +41,27 @@ from raccord.api.schemas import (
     SectionOut,
     SectionRefOut,
 )
+from raccord.api.throttling import THROTTLES
 from raccord.core.responses import upload_response
 from raccord.documents.models import DocumentVersion
 from raccord.documents.services import DocumentIntegrityError
 from raccord.documents.views import document_response
 from raccord.dossiers.cacsi_sections import Section
+from raccord.dossiers.forms import (
+    REQUEST_ATTACHMENT_KINDS,
+    AttachmentForm,
+    DeclarationForm,
+    OrientationForm,
+)
 from raccord.dossiers.models import Attachment, Dossier, Kind, State
 from raccord.dossiers.sections import section_by_slug, sections_for
-from raccord.dossiers.selectors import dossier_for_user, dossier_list_for, dossiers_visible_to
+from raccord.dossiers.selectors import (
+    LIST_PAGE_SIZE,
+    dossier_for_user,
+    dossier_list_for,
+    dossier_search,
+    dossiers_visible_to,
+)
 from raccord.dossiers.services import (
     DossierError,
     attachment_add,
@@ -57,13 +70,6 @@ from raccord.dossiers.services import (
     dossier_field_save,
     section_editable,
 )
-from raccord.portal.forms import (
-    REQUEST_ATTACHMENT_KINDS,
-    AttachmentForm,
-    DeclarationForm,
-    OrientationForm,
-)
-from raccord.portal.views_list import PAGE_SIZE, dossier_search
 from raccord.rules.classification import Route, orientation_route
 from raccord.rules.inputs import PowerBucket, ServiceType, Usage
 from raccord.tracking.messaging import MessageError, message_post, messages_mark_read
@@ -103,6 +109,11 @@ vous ne pouvez pas voir répond 404, qu'elle existe ou non.
 `{"detail": "...", "errors": {"champ": ["message"]}}` ; une information verrouillée depuis la
 transmission : 409.
 
+**Limite de débit** : un nombre d'appels par minute est permis par compte (tous ses jetons
+ensemble), et un nombre plus faible par adresse pour les appels sans jeton valide. Au-delà, la
+réponse est 429 avec l'en-tête `Retry-After` (secondes à attendre) et
+`{"detail": "Trop de requêtes : réessayez dans N secondes."}`.
+
 **Ce qui reste dans le portail** : l'acceptation de la convention (« Bon pour accord », qui vaut
 signature électronique, avec sa preuve), la transmission de la demande, l'acceptation d'une
 offre de raccordement et la réponse à une demande de compléments. Le détail d'une demande
@@ -115,11 +126,12 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace=presenters.NAMESPACE,
     auth=TokenAuth(),
+    throttle=THROTTLES,
     docs_url=None,
 )
 install_error_handlers(api)
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 BINARY = {
     "responses": {
         200: {
@@ -174,7 +186,7 @@ def dossier_list(
     ),
     q: str = Query("", max_length=100, description="Numéro, nom du demandeur ou code postal."),
     page: int = Query(1, ge=1),
-    page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
+    page_size: int = Query(LIST_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
 ) -> dict[str, Any]:
     """Les demandes que vous voyez dans le portail (les vôtres ; pour un installateur, celles de
     son entreprise), de la plus récente à la plus ancienne, par pages."""

@@ -49,14 +49,10 @@ from raccord.documents.views import document_response
 from raccord.dossiers import decisions
 from raccord.dossiers.decisions import operator_deadline
 from raccord.dossiers.models import Acceptance, Attachment, Dossier, Kind, State
+from raccord.dossiers.selectors import sections_overview
 from raccord.dossiers.services import DossierError, attachments_missing
 from raccord.dossiers.workflow import Actor, transitions_available
-from raccord.portal.views_form import _sections_overview
-from raccord.portal.views_tracking import (
-    MessageFilesField,
-    files_reselect_notice,
-    message_files,
-)
+from raccord.tracking.forms import MessageFilesField, files_reselect_notice, message_files
 from raccord.tracking.messaging import MessageError, message_files_attach, messages_mark_read
 from raccord.tracking.models import Action, Message, MessageAttachment
 from raccord.tracking.services import event_record
@@ -310,7 +306,7 @@ def _dossier_page(
         "dossier": dossier,
         "instructs": access.instructs,
         "deadline": operator_deadline(dossier),
-        "overview": _sections_overview(dossier),
+        "overview": sections_overview(dossier),
         "attachments_missing": attachments_missing(dossier),
         "attachments": list(dossier.attachments.filter(removed_at__isnull=True)),
         "documents": list(DocumentVersion.objects.filter(dossier=dossier)),

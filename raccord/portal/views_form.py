@@ -11,7 +11,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -28,9 +27,10 @@ from raccord.dossiers.bt_request import bt_request_submit, l342_6_request, l342_
 from raccord.dossiers.cacsi_sections import Section
 from raccord.dossiers.convention import producer_display, site_address_lines
 from raccord.dossiers.decisions import dossier_answer
+from raccord.dossiers.forms import AttachmentForm, DeclarationForm, OrientationForm
 from raccord.dossiers.models import Attachment, Dossier, Kind, State
 from raccord.dossiers.sections import ATTACHMENTS_AFTER, section_by_slug, sections_for
-from raccord.dossiers.selectors import dossier_for_user
+from raccord.dossiers.selectors import dossier_for_user, sections_overview
 from raccord.dossiers.services import (
     DossierError,
     attachment_add,
@@ -46,13 +46,7 @@ from raccord.dossiers.services import (
 )
 from raccord.dossiers.signing import convention_accept, convention_preview, dossier_submit
 from raccord.portal.context import dossier_context
-from raccord.portal.forms import (
-    AgreementForm,
-    AttachmentForm,
-    ConfirmForm,
-    DeclarationForm,
-    OrientationForm,
-)
+from raccord.portal.forms import AgreementForm, ConfirmForm
 from raccord.rules.classification import Route, orientation_route
 from raccord.rules.inputs import PowerBucket, ServiceType, Usage
 
@@ -169,43 +163,6 @@ def dossier_start(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _sections_overview(dossier: Dossier) -> list[dict[str, Any]]:
-    rows = []
-    for section in sections_for(dossier.kind):
-        state = section_evaluate(dossier, section)
-        rows.append(
-            {
-                "section": section,
-                "complete": state.complete,
-                "notes": state.form.notes,
-                "editable": section_editable(dossier, section) is None,
-                "values": _display_values(state.form, dossier.section(section.slug)),
-            }
-        )
-    return rows
-
-
-def _display_values(form: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, shown value) for the fields that apply: choices with their labels, dates as
-    jj/mm/aaaa. The back-office dossier page (/gestion/<n>/) shows the same rows."""
-    shown = []
-    for name, field in form.fields.items():
-        if not form.applies(name):
-            continue
-        raw = values.get(name, "")
-        if raw in ("", None):
-            continue
-        choices = dict(getattr(field, "choices", []) or [])
-        if raw == "on":
-            text = "Oui"
-        elif isinstance(field, forms.DateField):
-            text = str(date_fr(raw))  # stored ISO (2026-12-23), shown 23/12/2026
-        else:
-            text = str(choices.get(raw, raw))
-        shown.append((str(field.label), text))
-    return shown
-
-
 @requester_required
 def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Tab « Demande »: what is filed, section by section, and what is left to do.
@@ -230,7 +187,7 @@ def dossier_detail(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("portal:detail", number=dossier.number)
     bt = dossier.kind == Kind.BT_36_250
     timing = l342_6_timing(dossier) if bt else None
-    overview = _sections_overview(dossier)
+    overview = sections_overview(dossier)
     missing = attachments_missing(dossier)
     return render(
         request,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,16 +20,16 @@ from django.views.decorators.http import require_GET, require_POST
 from raccord.accounts.models import User
 from raccord.dossiers.models import Dossier, Label, State
 from raccord.dossiers.selectors import (
+    LIST_PAGE_SIZE,
+    SEARCH_MAX_LENGTH,
     dossier_for_user,
     dossier_list_for,
+    dossier_search,
     dossiers_visible_to,
     open_actions_count,
 )
 from raccord.dossiers.services import DossierError, label_add, label_remove
 from raccord.tracking.models import Action
-
-PAGE_SIZE = 50
-SEARCH_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def dossier_search(queryset: QuerySet[Dossier], text: str) -> QuerySet[Dossier]:
-    """Number (with or without spaces), requester name or postal code of the connection site."""
-    text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
-    if not text:
-        return queryset
-    compact = text.replace(" ", "").upper()
-    condition = Q(requester_name__icontains=text) | Q(number__icontains=compact)
-    if compact.isdigit() and len(compact) <= 5:
-        condition |= Q(commune__postal_code__startswith=compact)
-    return queryset.filter(condition)
-
-
 @login_required
 @require_GET
 def dossier_list(request: HttpRequest) -> HttpResponse:
@@ -98,7 +86,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         )
     filtered = bool(q or status or label)
     paginator = Paginator(
-        queryset.order_by("-created_at", "-pk").values_list("pk", flat=True), PAGE_SIZE
+        queryset.order_by("-created_at", "-pk").values_list("pk", flat=True), LIST_PAGE_SIZE
     )
     page = paginator.get_page(request.GET.get("page"))
     page_ids = list(page.object_list)

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,25 +25,22 @@ from raccord.core.responses import upload_response
 from raccord.documents.models import DocumentVersion
 from raccord.documents.services import DocumentIntegrityError
 from raccord.documents.views import document_response
-from raccord.dossiers.clocks import cacsi_rule
 from raccord.dossiers.models import Attachment, Dossier, Kind, State
 from raccord.dossiers.selectors import dossier_for_user
-from raccord.dossiers.services import MAX_ATTACHMENT_BYTES
 from raccord.portal.context import dossier_context
-from raccord.rules.clocks import Deadline
+from raccord.tracking.forms import MessageFilesField, files_reselect_notice, message_files
 from raccord.tracking.messaging import (
     BODY_MAX_LENGTH,
-    MAX_FILES,
     SUBJECT_MAX_LENGTH,
     MessageError,
     message_post,
     messages_mark_read,
 )
 from raccord.tracking.models import Action, Event, Message, MessageAttachment
+from raccord.tracking.selectors import ENDED, commissioning_rule, milestones_for
 
 logger = logging.getLogger(__name__)
 
-ENDED = (State.REFUSED, State.WITHDRAWN, State.LAPSED)
 CLOCK_RUNNING = (State.SUBMITTED, State.IN_CHARGE, State.WAITING_REQUESTER, State.COMPLETE)
 
 
@@ -59,26 +54,10 @@ def _user(request: HttpRequest) -> User:
 
 
 @dataclass(frozen=True)
-class Milestone:
-    position: int
-    label: str
-    done_at: datetime | None
-    current: bool
-
-
-@dataclass(frozen=True)
 class HistoryLine:
     at: datetime
     text: str
     by: str
-
-
-@dataclass(frozen=True)
-class CommissioningRule:
-    deadline: Deadline
-    allowed_from: date
-    allowed_now: bool
-    suspended: bool = False  # a request for items is open: the delay is on hold
 
 
 def _state_sentence(dossier: Dossier, operator: str) -> str:
@@ -123,42 +102,6 @@ def _state_sentence(dossier: Dossier, operator: str) -> str:
             }
         )
     return sentences.get(State(dossier.state), "") % {"op": operator}
-
-
-def milestones_for(dossier: Dossier, operator: str) -> list[Milestone]:
-    steps = [
-        (_("Réception de la demande"), dossier.submitted_at),
-        (_("Prise en charge %(op)s") % {"op": operator}, dossier.taken_at),
-        (_("Demande de raccordement complète"), dossier.completed_at),
-        (
-            _("Acceptation de l'offre")
-            if dossier.kind == Kind.BT_36_250
-            else _("Acceptation %(op)s") % {"op": operator},
-            dossier.accepted_at,
-        ),
-        (_("Mise en service de votre installation"), dossier.commissioned_at),
-    ]
-    reached = [i for i, (_label, at) in enumerate(steps) if at is not None]
-    current = reached[-1] if reached and dossier.state not in ENDED else -1
-    return [
-        Milestone(position=i + 1, label=label, done_at=at, current=i == current)
-        for i, (label, at) in enumerate(steps)
-    ]
-
-
-def commissioning_rule(dossier: Dossier) -> CommissioningRule | None:
-    """CACSI « Rappel »: the 15-day rule as ``raccord.dossiers.clocks.cacsi_rule`` reads it
-    (the one reading, shared with the clocks job and the operator's due date); None when it
-    does not concern the dossier (not a CACSI, answered, no electronic meter)."""
-    rule = cacsi_rule(dossier)
-    if rule is None or not rule.applies:
-        return None
-    return CommissioningRule(
-        deadline=rule.deadline,
-        allowed_from=rule.allowed_from,
-        allowed_now=rule.allowed_now,
-        suspended=rule.suspended,
-    )
 
 
 def _event_text(event: Event, operator: str) -> str | None:
@@ -264,59 +207,6 @@ def actions(request: HttpRequest, number: str) -> HttpResponse:
 
 
 # --- Messages -----------------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MessageFilesField(forms.FileField):
-    """Several files at once (a list, possibly empty); their content is checked by
-    ``message_post``. The size limit is shown before upload (``data-max-bytes-each``)."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs: object) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", gettext_lazy("Pièces jointes (facultatif)"))
-        kwargs.setdefault(
-            "help_text",
-            format_lazy(
-                gettext_lazy(
-                    "PDF, JPEG ou PNG, 5 Mo au plus par fichier, {n} fichiers au plus. "
-                    "Vous pouvez en choisir plusieurs."
-                ),
-                n=MAX_FILES,
-            ),
-        )
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.widget.attrs.update(
-            {
-                "accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png",
-                "data-max-bytes-each": str(MAX_ATTACHMENT_BYTES),
-            }
-        )
-
-    def clean(self, data: object, initial: object = None) -> list[UploadedFile]:
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-def message_files(form: forms.Form) -> list[tuple[str, bytes]]:
-    """The files of a valid message form, as ``message_post`` takes them."""
-    return [(f.name or "piece", f.read()) for f in form.cleaned_data.get("files") or []]
-
-
-def files_reselect_notice(form: forms.Form, request: HttpRequest) -> None:
-    """After an error, say at the file field that chosen files must be chosen again (a browser
-    never keeps them); the typed subject and body are kept by the bound form."""
-    if request.FILES.getlist("files") and "files" not in form.errors:
-        form.add_error(
-            "files",
-            _("Les fichiers choisis n'ont pas été envoyés : choisissez-les à nouveau."),
-        )
 
 
 class MessageForm(forms.Form):
