@@ -21,6 +21,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from raccord.rules._cache import DatedCache
 from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
@@ -508,27 +509,8 @@ def contribution_compute(params: ParameterSet, *, request: ContributionRequest) 
 # one as before, which raises the same errors in the same order. The set is kept alive by the
 # cache so that its id is never reused by another object; both levels are bounded.
 _Rates = tuple[Decimal, Decimal, Decimal, Decimal]
-_RATES: dict[int, tuple[ParameterSet, dict[date, _Rates | None]]] = {}
 _CACHE_MAX_SETS = 16
 _CACHE_MAX_DATES = 4096
-_NOT_READ = object()
-
-
-def _rates(params: ParameterSet, on: date) -> _Rates | None:
-    entry = _RATES.get(id(params))
-    if entry is None or entry[0] is not params:
-        if len(_RATES) >= _CACHE_MAX_SETS:
-            _RATES.clear()
-        entry = (params, {})
-        _RATES[id(params)] = entry
-    by_date = entry[1]
-    rates = by_date.get(on, _NOT_READ)
-    if rates is _NOT_READ:
-        rates = _read_rates(params, on)
-        if len(by_date) >= _CACHE_MAX_DATES:
-            by_date.clear()
-        by_date[on] = rates
-    return rates  # type: ignore[return-value]
 
 
 def _read_rates(params: ParameterSet, on: date) -> _Rates | None:
@@ -541,6 +523,12 @@ def _read_rates(params: ParameterSet, on: date) -> _Rates | None:
     except (RulesError, ArithmeticError, TypeError, ValueError):
         return None
     return (threshold, rate_up_to, rate_above, vat_rate) if valid else None
+
+
+_RATES: DatedCache[ParameterSet, _Rates | None] = DatedCache(
+    _read_rates, max_sets=_CACHE_MAX_SETS, max_dates=_CACHE_MAX_DATES
+)
+_rates = _RATES.get
 
 
 def _deposit_percent(request: ContributionRequest) -> Decimal:

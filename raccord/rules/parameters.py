@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
+from raccord.rules._cache import SetCache
 from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 
@@ -59,7 +60,7 @@ class ParameterSet:
         Raises :class:`RulesError` (field ``key``) when no period covers the date, or when two
         periods overlap on it (an ambiguous set is refused rather than guessed).
         """
-        periods = _entry(self)[1].get(key)
+        periods = _entry(self)[0].get(key)
         if periods is None:
             raise RulesError(key, f"Le paramètre « {key} » n'existe pas.")
         if len(periods) == 1 and periods[0].in_force(on):
@@ -83,7 +84,7 @@ class ParameterSet:
         return self.get(key, on=on).value
 
     def decimal(self, key: str, *, on: date) -> Decimal:
-        decimals = _entry(self)[2]
+        decimals = _entry(self)[1]
         found = decimals.get((key, on))
         if found is not None:
             return found
@@ -125,29 +126,25 @@ class ParameterSet:
         return found
 
 
-# id(set) -> (set, {key: periods in the set's order}, {(key, date): Decimal}): the index that
+# id(set) -> (set, ({key: periods in the set's order}, {(key, date): Decimal})): the index that
 # makes ``get`` a dict look-up instead of a scan of every parameter, and the numbers already
 # read (only values found are kept: a missing or ambiguous parameter raises on every call). The
 # set is kept alive by the cache so that its id is never reused by another object; the cache is
 # bounded (a process sees a handful of sets).
-_Entry = tuple["ParameterSet", dict[str, tuple[Parameter, ...]], dict[tuple[str, date], Decimal]]
-_ENTRIES: dict[int, _Entry] = {}
+_Entry = tuple[dict[str, tuple[Parameter, ...]], dict[tuple[str, date], Decimal]]
 _MAX_SETS = 16
 _MAX_DECIMALS = 4096
 
 
-def _entry(params: ParameterSet) -> _Entry:
-    entry = _ENTRIES.get(id(params))
-    if entry is not None and entry[0] is params:
-        return entry
+def _index(params: ParameterSet) -> _Entry:
     grouped: dict[str, list[Parameter]] = {}
     for p in params.parameters:
         grouped.setdefault(p.key, []).append(p)
-    entry = (params, {key: tuple(group) for key, group in grouped.items()}, {})
-    if len(_ENTRIES) >= _MAX_SETS:
-        _ENTRIES.clear()
-    _ENTRIES[id(params)] = entry
-    return entry
+    return {key: tuple(group) for key, group in grouped.items()}, {}
+
+
+_ENTRIES: SetCache[ParameterSet, _Entry] = SetCache(_index, max_sets=_MAX_SETS)
+_entry = _ENTRIES.entry
 
 
 def _default_set() -> ParameterSet:

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar, cast
 
+from raccord.rules._cache import DatedCache
 from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
@@ -133,9 +134,9 @@ def _resolve(params: ParameterSet, on: date) -> TechnicalValues:
     )
 
 
-# id(params) -> (params, {date: values}). The set is kept alive by the cache so that its id is
-# never reused by another object; the cache is bounded (a process sees a handful of sets).
-_CACHE: dict[int, tuple[ParameterSet, dict[date, TechnicalValues]]] = {}
+# _CACHE (below, after _resolved): id(params) -> (params, {date: values}). The set is kept alive
+# by the cache so that its id is never reused by another object; the cache is bounded (a process
+# sees a handful of sets).
 _CACHE_MAX_SETS = 16
 _CACHE_MAX_DATES = 4096
 
@@ -159,7 +160,7 @@ def remember(tv: TechnicalValues, key: tuple[object, ...], result: object) -> No
         _remembered[0] = 0
         # Copies (made by C code, in one step under the GIL): another thread may add or drop a
         # snapshot meanwhile; iterating the live dicts would then raise.
-        for _params, by_date in list(_CACHE.values()):
+        for _params, by_date in _CACHE.values():
             for values in list(by_date.values()):
                 values.memo.clear()
         memo.clear()
@@ -209,28 +210,24 @@ def technical_values(params: ParameterSet, *, on: date) -> TechnicalValues:
     Raises :class:`RulesError` (field ``reference_date``, the message naming the parameter)
     when a parameter has no value in force on that date, or is ambiguous or of the wrong type.
     """
-    entry = _CACHE.get(id(params))
-    if entry is None or entry[0] is not params:
-        if len(_CACHE) >= _CACHE_MAX_SETS:
-            _CACHE.clear()
-        entry = (params, {})
-        _CACHE[id(params)] = entry
-    by_date = entry[1]
-    values = by_date.get(on)
-    if values is None:
-        try:
-            values = _resolve(params, on)
-        except RulesError as error:
-            raise RulesError(
-                "reference_date",
-                f"{error.message} Date de référence hors des périodes des paramètres "
-                f"techniques (paramètre « {error.field} »).",
-            ) from error
-        values = _sharing_memo(values)
-        if len(by_date) >= _CACHE_MAX_DATES:
-            by_date.clear()
-        by_date[on] = values
-    return values
+    return _CACHE.get(params, on)
+
+
+def _resolved(params: ParameterSet, on: date) -> TechnicalValues:
+    try:
+        values = _resolve(params, on)
+    except RulesError as error:
+        raise RulesError(
+            "reference_date",
+            f"{error.message} Date de référence hors des périodes des paramètres "
+            f"techniques (paramètre « {error.field} »).",
+        ) from error
+    return _sharing_memo(values)
+
+
+_CACHE: DatedCache[ParameterSet, TechnicalValues] = DatedCache(
+    _resolved, max_sets=_CACHE_MAX_SETS, max_dates=_CACHE_MAX_DATES
+)
 
 
 # Snapshots of different dates (or sets) whose values are all equal share one memo: what the

@@ -35,6 +35,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
+from raccord.rules._cache import DatedCache
 from raccord.rules._frozen import fast_init
 from raccord.rules.errors import RulesError
 from raccord.rules.parameters import ParameterSet
@@ -210,38 +211,32 @@ class VoltageStudy:
 
 # The admissible range by parameter set and date (a speed-up, no new rule). id(set) -> (set,
 # {date: limits}); the set is kept alive by the cache so that its id is never reused.
-_LIMITS: dict[int, tuple[ParameterSet, dict[date, _Limits]]] = {}
 _CACHE_MAX_SETS = 16
 _CACHE_MAX_VALUES = 4096
 
 
-def _limits(params: ParameterSet, on: date) -> _Limits:
-    """Nominal voltage and ±tolerance in force on ``on``, remembered per (set, date)."""
-    entry = _LIMITS.get(id(params))
-    if entry is None or entry[0] is not params:
-        if len(_LIMITS) >= _CACHE_MAX_SETS:
-            _LIMITS.clear()
-        entry = (params, {})
-        _LIMITS[id(params)] = entry
-    by_date = entry[1]
-    limits = by_date.get(on)
-    if limits is None:
-        nominal = params.decimal("voltage.nominal_line_v", on=on)
-        tolerance = params.decimal("voltage.tolerance", on=on)
-        upper = nominal * (1 + tolerance)
-        lower = nominal * (1 - tolerance)
-        row = StudyRow(
-            _RESULTS,
-            "Plage admissible",
-            f"{nominal * (1 - tolerance):.0f} à {nominal * (1 + tolerance):.0f}",
-            "V",
-            f"Un ± {tolerance * 100:.0f} %",
-        )
-        limits = _Limits(nominal, upper, lower, row)
-        if len(by_date) >= _CACHE_MAX_VALUES:
-            by_date.clear()
-        by_date[on] = limits
-    return limits
+def _read_limits(params: ParameterSet, on: date) -> _Limits:
+    """Nominal voltage and ±tolerance in force on ``on`` (read through ``_limits``)."""
+    nominal = params.decimal("voltage.nominal_line_v", on=on)
+    tolerance = params.decimal("voltage.tolerance", on=on)
+    upper = nominal * (1 + tolerance)
+    lower = nominal * (1 - tolerance)
+    row = StudyRow(
+        _RESULTS,
+        "Plage admissible",
+        f"{nominal * (1 - tolerance):.0f} à {nominal * (1 + tolerance):.0f}",
+        "V",
+        f"Un ± {tolerance * 100:.0f} %",
+    )
+    return _Limits(nominal, upper, lower, row)
+
+
+_LIMITS: DatedCache[ParameterSet, _Limits] = DatedCache(
+    _read_limits, max_sets=_CACHE_MAX_SETS, max_dates=_CACHE_MAX_VALUES
+)
+# _limits(params, on): nominal voltage and ±tolerance in force on ``on``, remembered per
+# (set, date).
+_limits = _LIMITS.get
 
 
 def _positive(value: Decimal, field: str, label: str, *, allow_zero: bool = True) -> float:
@@ -478,24 +473,11 @@ class _Constants:
         self.reactance: dict[str, float | None] = {}
 
 
-_CONSTANTS: dict[int, tuple[ParameterSet, dict[date, _Constants]]] = {}
-
-
-def _constants(params: ParameterSet, on: date) -> _Constants:
-    entry = _CONSTANTS.get(id(params))
-    if entry is None or entry[0] is not params:
-        if len(_CONSTANTS) >= _CACHE_MAX_SETS:
-            _CONSTANTS.clear()
-        entry = (params, {})
-        _CONSTANTS[id(params)] = entry
-    by_date = entry[1]
-    known = by_date.get(on)
-    if known is None:
-        known = _Constants(params, on)
-        if len(by_date) >= _CACHE_MAX_VALUES:
-            by_date.clear()
-        by_date[on] = known
-    return known
+# The constants of the fast path by parameter set and date, like _LIMITS (same bounds).
+_CONSTANTS: DatedCache[ParameterSet, _Constants] = DatedCache(
+    _Constants, max_sets=_CACHE_MAX_SETS, max_dates=_CACHE_MAX_VALUES
+)
+_constants = _CONSTANTS.get
 
 
 _UNKNOWN = object()
@@ -1083,10 +1065,7 @@ def _study_fast(params: ParameterSet, study: VoltageStudyInput) -> VoltageStudy 
     ):
         return None
     on = study.on
-    entry = _CONSTANTS.get(id(params))
-    known = entry[1].get(on) if entry is not None and entry[0] is params else None
-    if known is None:
-        known = _constants(params, on)
+    known = _constants(params, on)
     limits = known.limits
     if limits is None:
         return None
